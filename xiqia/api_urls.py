@@ -1,0 +1,19 @@
+"""The REST API, version 1. Each module contributes its viewsets here."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from xiqia.accounts.api import MeView, PeopleViewSet, TokenView
+from xiqia.directory.api import IndustryViewSet, OrganisationViewSet, RegionViewSet
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("industries", IndustryViewSet, basename="industry")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("people", PeopleViewSet, basename="person")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -1,0 +1,34 @@
+"""Domain errors: a service refuses with a machine-readable code and a translated message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule refused the change. Nothing was written."""
+
+    code = "refused"
+    status = 400
+    default_message: Any = _("The request was refused.")
+
+    def __init__(
+        self,
+        message: Any = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[Any]] | None = None,
+    ) -> None:
+        self.message = message if message is not None else self.default_message
+        if code is not None:
+            self.code = code
+        self.fields = fields or {}
+        super().__init__(str(self.message))
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    default_message = _("The request conflicts with the current state.")

@@ -1,0 +1,149 @@
+"""Shared tables: administrative regions (GB/T 2260) with their validity periods."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def localized(zh: str, en: str) -> str:
+    """Return the Chinese or English text for the active language, falling back to the other."""
+    language = get_language() or "zh-hans"
+    if language.startswith("en"):
+        return en or zh
+    return zh or en
+
+
+class BilingualName(models.Model):
+    """A Chinese name (the official one) and its English form; ``name`` follows the language."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("province-level")
+    PREFECTURE = "prefecture", _("prefecture-level")
+    COUNTY = "county", _("county-level")
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def valid_in(self, year: int) -> RegionQuerySet:
+        """Return the regions whose code was in force in ``year``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=year),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=year),
+        )
+
+    def current(self) -> RegionQuerySet:
+        """Return the regions in force today."""
+        return self.filter(valid_to__isnull=True)
+
+
+class Region(BilingualName):
+    """One period of one GB/T 2260 code: the code, its name then, and the years it held.
+
+    A code that was renamed has one row per name; a retired code points to the region that
+    took its place, so history keeps the old name while today's pages find the successor.
+    Years are inclusive and, as in the official tables, a change year belongs to both sides.
+    """
+
+    code = models.CharField(_("code"), max_length=6, db_index=True)
+    level = models.CharField(_("level"), max_length=12, choices=RegionLevel.choices)
+    valid_from = models.PositiveSmallIntegerField(
+        _("valid from (year)"), null=True, blank=True, help_text=_("Empty: before the records.")
+    )
+    valid_to = models.PositiveSmallIntegerField(
+        _("valid until (year)"), null=True, blank=True, help_text=_("Empty: still in force.")
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
+
+    objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="region_code_period"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(valid_from__isnull=True),
+                name="region_code_unknown_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="region_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^\d{6}$"), name="region_code_digits"),
+        ]
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    @property
+    def prefix(self) -> str:
+        """Return the code's significant digits: every code below this region starts so."""
+        if self.level == RegionLevel.PROVINCE:
+            return self.code[:2]
+        if self.level == RegionLevel.PREFECTURE:
+            return self.code[:4]
+        return self.code
+
+    @property
+    def period_label(self) -> str:
+        start = str(self.valid_from) if self.valid_from else ""
+        end = str(self.valid_to) if self.valid_to else ""
+        return f"{start}–{end}" if (start or end) else ""
+
+    def was_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day.year) and (
+            self.valid_to is None or self.valid_to >= day.year
+        )
+
+    def current_successor(self) -> Region:
+        """Return the region in force today that this one became (itself if still in force)."""
+        region: Region = self
+        seen = {region.pk}
+        while region.valid_to is not None and region.successor_id is not None:
+            region = region.successor  # type: ignore[assignment]
+            if region.pk in seen:  # a cycle is a data error; stop rather than loop
+                break
+            seen.add(region.pk)
+        return region
+
+    def __str__(self) -> str:
+        if self.is_current:
+            return f"{self.name} ({self.code})"
+        return f"{self.name} ({self.code}, {self.period_label})"
+
+
+def current_year() -> int:
+    return timezone.localdate().year

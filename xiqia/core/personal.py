@@ -1,0 +1,280 @@
+"""Personal data (ID and phone numbers), as China's Personal Information Protection Law expects.
+
+* At rest the value is encrypted (Fernet; several keys allow rotation: the first encrypts,
+  all decrypt). The database never holds the plaintext.
+* A keyed hash (HMAC-SHA256 over the normalised value) sits in a companion column, so a
+  record can be found and kept unique without decrypting anything.
+* In Python the value is a :class:`PersonalValue`: its ``str()`` and ``repr()`` are masked
+  (``500107********1234``, ``138****5678``), so templates, logs and tracebacks show the mask.
+  Code that truly needs the number calls ``.reveal()``, which is easy to grep for.
+
+Usage on a model::
+
+    id_number = PersonalDataField(kind=PersonalKind.ID_NUMBER, blank=True)
+    id_number_digest = PersonalDigestField(source="id_number", unique=True)
+
+and look-ups go through the digest: ``Person.objects.filter(id_number_digest=digest(...))``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+
+class PersonalKind(models.TextChoices):
+    ID_NUMBER = "id_number", _("resident ID number")
+    PHONE = "phone", _("phone number")
+
+
+_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise(kind: str, raw: str) -> str:
+    """Return the canonical form of a personal value (what is hashed and stored)."""
+    value = re.sub(r"[\s\-]", "", str(raw))
+    if kind == PersonalKind.ID_NUMBER:
+        return value.upper()
+    if kind == PersonalKind.PHONE:
+        if value.startswith("+86"):
+            value = value[3:]
+        elif value.startswith("0086"):
+            value = value[4:]
+        return value
+    raise ValueError(f"unknown personal data kind {kind!r}")
+
+
+def validate(kind: str, raw: str) -> str:
+    """Return the normalised value, or raise a translated ``ValidationError``."""
+    value = normalise(kind, raw)
+    if kind == PersonalKind.ID_NUMBER:
+        try:
+            ric.validate(value)
+        except StdnumValidationError as exc:
+            raise ValidationError(
+                _("This is not a valid resident ID number (check digit or region code)."),
+                code="invalid_id_number",
+            ) from exc
+    elif kind == PersonalKind.PHONE and not _PHONE_RE.match(value):
+        raise ValidationError(
+            _("Enter an 11-digit mainland mobile number, such as 138 0013 8000."),
+            code="invalid_phone",
+        )
+    return value
+
+
+def mask(kind: str, value: str) -> str:
+    """Return the display form: enough to recognise, not enough to use."""
+    if kind == PersonalKind.ID_NUMBER and len(value) > 10:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if kind == PersonalKind.PHONE and len(value) > 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * len(value)
+
+
+def digest(kind: str, raw: str) -> str:
+    """Return the keyed hash used to find and de-duplicate a personal value."""
+    message = f"{kind}:{normalise(kind, raw)}".encode()
+    key = settings.PERSONAL_DATA_HASH_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(k.encode()) for k in keys])
+
+
+def _cipher() -> MultiFernet:
+    return _fernet(tuple(settings.PERSONAL_DATA_KEYS))
+
+
+def encrypt(value: str) -> str:
+    """Return the ciphertext of a value with the newest key."""
+    return _cipher().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    """Return the plaintext of a ciphertext made with any configured key."""
+    try:
+        return _cipher().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("personal data could not be decrypted with the configured keys") from exc
+
+
+class PersonalValue:
+    """A personal value that shows itself only masked."""
+
+    __slots__ = ("_value", "kind")
+
+    def __init__(self, kind: str, value: str) -> None:
+        self.kind = kind
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the plaintext. Call only where the number itself is needed."""
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        return mask(self.kind, self._value)
+
+    @property
+    def digest(self) -> str:
+        return digest(self.kind, self._value)
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"<PersonalValue {self.kind} {self.masked}>"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PersonalValue):
+            return self.kind == other.kind and self._value == other._value
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+
+class PersonalDataField(models.TextField):
+    """A text column holding an encrypted personal value; Python sees a PersonalValue."""
+
+    description = _("Encrypted personal data")
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        self.kind = kind
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["kind"] = self.kind
+        if kwargs.get("default") == "":
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
+        errors = super().check(**kwargs)
+        if self.db_index or self.unique:
+            errors.append(
+                checks.Error(
+                    "A PersonalDataField cannot be indexed or unique: ciphertexts differ "
+                    "for equal values. Index its PersonalDigestField instead.",
+                    obj=self,
+                    id="xiqia.E001",
+                )
+            )
+        return errors
+
+    def to_python(self, value: Any) -> PersonalValue | None:
+        if value is None or isinstance(value, PersonalValue):
+            return value
+        return PersonalValue(self.kind, normalise(self.kind, value)) if value else None
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> PersonalValue | None:
+        if not value:
+            return None
+        return PersonalValue(self.kind, decrypt(value))
+
+    def get_prep_value(self, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, PersonalValue):
+            plain = value.reveal()
+        else:
+            plain = normalise(self.kind, value)
+        return encrypt(plain) if plain else ""
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        # Only emptiness can be asked of ciphertext; every other question goes to the digest.
+        if lookup_name not in {"exact", "isnull"}:
+            return None
+        return super().get_lookup(lookup_name)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # Serialisation (dumpdata, fixtures) gets the mask, never the plaintext.
+        value = self.value_from_object(obj)
+        return str(value) if value else ""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        defaults = {"form_class": forms.CharField, "max_length": 32}
+        defaults.update(kwargs)
+        defaults.pop("widget", None)
+        return super(models.TextField, self).formfield(**defaults)
+
+
+class PersonalDigestField(models.CharField):
+    """The keyed hash of another PersonalDataField on the same model, kept in step on save."""
+
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        self.source = source
+        kwargs["max_length"] = 64
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        del kwargs["max_length"]
+        for key, default in (("editable", False), ("null", True), ("blank", True)):
+            if kwargs.get(key, default) == default:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
+        value = getattr(model_instance, self.source)
+        source_field = model_instance._meta.get_field(self.source)
+        if value is None or value == "":
+            computed = None
+        elif isinstance(value, PersonalValue):
+            computed = value.digest
+        else:
+            computed = digest(source_field.kind, value)  # type: ignore[attr-defined]
+        setattr(model_instance, self.attname, computed)
+        return computed
+
+
+_ID_RE = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
+_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Mask anything in free text that looks like an ID or mobile number."""
+    text = _ID_RE.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)[-4:], text)
+    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+class PersonalDataLogFilter(logging.Filter):
+    """Mask ID and mobile numbers in every log record, a last line of defence."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg = cleaned
+            record.args = None
+        return True

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from xiqia.core.admin import ScopedAdmin
+from xiqia.directory.models import Industry, Organisation
+
+
+@admin.register(Industry)
+class IndustryAdmin(ScopedAdmin):
+    list_display = ["code", "name_zh", "name_en", "parent", "origin"]
+    search_fields = ["code", "name_zh", "name_en"]
+    list_filter = ["origin"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["name_zh", "name_en", "kind", "region", "credit_code", "origin"]
+    list_filter = ["kind", "origin"]
+    search_fields = ["name_zh", "name_en", "short_name_zh", "credit_code"]
+    raw_id_fields = ["region", "parent"]
+    filter_horizontal = ["industries"]
+    list_select_related = ["region"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """Save through the directory service, so the admin obeys the same rules as pages."""
+        from xiqia.directory import services
+
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            saved = services.organisation_update(actor=request.user, organisation=obj, **fields)
+        else:
+            saved = services.organisation_create(actor=request.user, **fields)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        form.instance.industries.set(form.cleaned_data.get("industries", []))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
