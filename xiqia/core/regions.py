@@ -15,6 +15,7 @@ import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -217,8 +218,9 @@ def read_curated(path: Path | None = None) -> list[tuple[str, int, str]]:
     ]
 
 
+@lru_cache(maxsize=1)
 def load_table() -> RegionTable:
-    """Return the full code table with inferred and curated successions."""
+    """Return the full code table with inferred and curated successions (parsed once)."""
     text = resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
     table = parse_loc_dat(text)
     infer_successors(table, read_curated())

@@ -1,0 +1,62 @@
+# Xiqia: two commands.
+#   make demo   set everything up, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
+#   make test   set everything up, lint, and run the whole suite (unit, integration, browser)
+# DATABASE_URL=postgres://... selects PostgreSQL instead of SQLite for either.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: demo test lint install serve check-chromium clean
+
+demo: install
+	@echo "==> Migrating the database"
+	$(PY) manage.py migrate --no-input
+	@echo "==> Loading the demo data"
+	$(PY) manage.py load_demo
+	@echo "==> Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install check-chromium lint
+	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
+	XIQIA_ENV=test $(BIN)/pytest
+
+lint: install
+	@echo "==> Lint (ruff)"
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(VENV)/.installed node_modules/.installed xiqia/locale/.compiled
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@echo "==> Creating the virtual environment and installing pinned dependencies"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade --progress-bar on pip
+	$(PY) -m pip install --progress-bar on -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing front-end assets from the npm registry"
+	npm ci --no-audit --no-fund
+	touch $@
+
+xiqia/locale/.compiled: $(VENV)/.installed $(wildcard xiqia/locale/*/LC_MESSAGES/*.po)
+	@echo "==> Compiling translations"
+	$(PY) manage.py compile_catalogues
+	touch $@
+
+# The browser tests drive Debian's Chromium; install it where it is missing.
+check-chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "==> Installing Chromium and CJK fonts (Debian packages)"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles xiqia/locale/.compiled

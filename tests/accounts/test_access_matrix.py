@@ -1,0 +1,169 @@
+"""The access matrix: every role × region × endpoint, with the status each must get.
+
+Roles (see tests/conftest.py): a Yubei officer reaches Yubei; a Liangjiang New Area officer
+reaches Yubei too, since Liangjiang (500157) succeeded Yubei (500112) in 2025; a Jiulongpo
+officer reaches only Jiulongpo; an organisation member reaches their own organisation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import ROLES, World
+
+A, ORG, Y_OFF, L_OFF, J_OFF, MEMBER, PART, ANALYST, ANON = (
+    "admin",
+    "organiser",
+    "yubei_officer",
+    "liangjiang_officer",
+    "jiulongpo_officer",
+    "yubei_member",
+    "participant",
+    "analyst",
+    "anonymous",
+)
+
+
+def statuses(default: int, anonymous: int | None = None, **by_role: int) -> dict[str, int]:
+    """Build a row of the matrix: ``default`` for every role unless named."""
+    row = {role: default for role in ROLES}
+    if anonymous is not None:
+        row[ANON] = anonymous
+    row.update(by_role)
+    return row
+
+
+def get(path: Callable[[World], str]) -> Callable[[Client, World], Any]:
+    return lambda client, world: client.get(path(world))
+
+
+def api(method: str, path: Callable[[World], str], body: Any = None) -> Callable[[Client, World], Any]:
+    def call(client: Client, world: World) -> Any:
+        return getattr(client, method)(
+            path(world), data=json.dumps(body(world) if callable(body) else body),
+            content_type="application/json",
+        )
+
+    return call
+
+
+EDITORS_OF_YUBEI = {A: 200, Y_OFF: 200, L_OFF: 200, MEMBER: 200}
+EDITORS_OF_JIULONGPO = {A: 200, J_OFF: 200}
+
+MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
+    "page home": (get(lambda w: "/"), statuses(200)),
+    "page directory": (get(lambda w: "/directory/"), statuses(200)),
+    "page organisation": (get(lambda w: f"/directory/organisations/{w.yubei_org.pk}/"), statuses(200)),
+    "page regions": (get(lambda w: "/directory/regions/?q=5001"), statuses(200)),
+    "page region": (get(lambda w: "/directory/regions/500112/"), statuses(200)),
+    "page edit Yubei org": (
+        get(lambda w: f"/directory/organisations/{w.yubei_org.pk}/edit/"),
+        statuses(403, anonymous=302, **EDITORS_OF_YUBEI),
+    ),
+    "page edit Jiulongpo org": (
+        get(lambda w: f"/directory/organisations/{w.jiulongpo_org.pk}/edit/"),
+        statuses(403, anonymous=302, **EDITORS_OF_JIULONGPO),
+    ),
+    "page new organisation": (
+        get(lambda w: "/directory/organisations/new/"),
+        statuses(403, anonymous=302, **{A: 200, Y_OFF: 200, L_OFF: 200, J_OFF: 200}),
+    ),
+    "page people": (
+        get(lambda w: "/accounts/people/"),
+        statuses(200, anonymous=302, **{PART: 403, ANALYST: 403}),
+    ),
+    "page profile": (get(lambda w: "/accounts/me/"), statuses(200, anonymous=302)),
+    "page back office": (get(lambda w: "/admin/"), statuses(302, **{A: 200})),
+    "page back office organisations": (
+        get(lambda w: "/admin/directory/organisation/"),
+        statuses(302, **{A: 200}),
+    ),
+    "api organisations": (get(lambda w: "/api/v1/organisations/"), statuses(200)),
+    "api regions": (get(lambda w: "/api/v1/regions/?code=500112"), statuses(200)),
+    "api patch Yubei org": (
+        api("patch", lambda w: f"/api/v1/organisations/{w.yubei_org.pk}/", {"name_en": "Renamed"}),
+        statuses(403, anonymous=401, **EDITORS_OF_YUBEI),
+    ),
+    "api patch Jiulongpo org": (
+        api("patch", lambda w: f"/api/v1/organisations/{w.jiulongpo_org.pk}/", {"name_en": "Renamed"}),
+        statuses(403, anonymous=401, **EDITORS_OF_JIULONGPO),
+    ),
+    "api create in Jiulongpo": (
+        api(
+            "post",
+            lambda w: "/api/v1/organisations/",
+            {"kind": "enterprise", "name_zh": "新设企业", "region": "500107"},
+        ),
+        statuses(403, anonymous=401, **{A: 201, J_OFF: 201}),
+    ),
+    "api people": (get(lambda w: "/api/v1/people/"), statuses(200, anonymous=401)),
+    "api me": (get(lambda w: "/api/v1/me/"), statuses(200, anonymous=401)),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", list(MATRIX))
+def test_access_matrix_status(world: World, endpoint: str, role: str) -> None:
+    call, expected = MATRIX[endpoint]
+    response = call(world.client_for(role), world)
+    assert response.status_code == expected[role], (endpoint, role, response.content[:300])
+
+
+# Which people each role sees in the people API: scope, not just status.
+VISIBLE_PEOPLE = {
+    A: "all",
+    ORG: "all",
+    Y_OFF: {"yubei_officer", "yubei_member"},
+    L_OFF: {"liangjiang_officer", "yubei_officer", "yubei_member"},
+    J_OFF: {"jiulongpo_officer", "jiulongpo_member"},
+    MEMBER: {"yubei_member"},
+    PART: {"participant"},
+    ANALYST: {"analyst"},
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != ANON])
+def test_people_api_lists_only_people_in_scope(world: World, role: str) -> None:
+    response = world.client_for(role).get("/api/v1/people/")
+
+    usernames = {row["username"] for row in response.json()["results"]}
+    expected = VISIBLE_PEOPLE[role]
+    if expected == "all":
+        from xiqia.accounts.models import User
+
+        expected = set(User.objects.values_list("username", flat=True))
+    assert usernames == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "editable"),
+    [
+        (A, {"渝北测试企业", "九龙坡测试企业", "新都测试企业"}),
+        (Y_OFF, {"渝北测试企业"}),
+        (L_OFF, {"渝北测试企业"}),
+        (J_OFF, {"九龙坡测试企业"}),
+        (MEMBER, {"渝北测试企业"}),
+        (ORG, set()),
+        (PART, set()),
+        (ANALYST, set()),
+        (ANON, set()),
+    ],
+)
+def test_directory_page_offers_edit_only_where_allowed(world: World, role: str, editable: set[str]) -> None:
+    html = world.client_for(role).get("/directory/").content.decode()
+
+    offered = {
+        name
+        for name, org in [
+            ("渝北测试企业", world.yubei_org),
+            ("九龙坡测试企业", world.jiulongpo_org),
+            ("新都测试企业", world.xindu_org),
+        ]
+        if f"/directory/organisations/{org.pk}/edit/" in html
+    }
+    assert offered == editable

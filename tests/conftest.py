@@ -1,0 +1,101 @@
+"""Shared fixtures: a small world of regions, organisations and one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from xiqia.accounts import services as account_services
+from xiqia.accounts.models import Role, User
+from xiqia.core.models import Region
+from xiqia.core.origin import Origin
+from xiqia.directory import services as directory_services
+from xiqia.directory.models import Industry, Organisation
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def region(code: str, year: int = 2021) -> Region:
+    return Region.objects.valid_in(year).get(code=code)
+
+
+@dataclass
+class World:
+    yubei_org: Organisation
+    jiulongpo_org: Organisation
+    xindu_org: Organisation
+    industry: Industry
+    users: dict[str, User]
+
+    def client_for(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+def make_org(name: str, code: str, **extra: Any) -> Organisation:
+    return directory_services.organisation_create(
+        actor=None,
+        origin=Origin.FACT,
+        kind=extra.pop("kind", "enterprise"),
+        name_zh=name,
+        name_en=extra.pop("name_en", name),
+        region=region(code),
+        **extra,
+    )
+
+
+def make_user(username: str, role: str | None = None, **scope: Any) -> User:
+    user = account_services.user_create(
+        username=username,
+        password=PASSWORD,
+        full_name=username.title(),
+        is_superuser=role == Role.PLATFORM_ADMIN,
+    )
+    if role:
+        account_services.membership_grant(user=user, role=role, **scope)
+    return user
+
+
+# The roles of the access matrix, each with the scope a real user of that role would have.
+ROLES = [
+    "anonymous",
+    "admin",
+    "organiser",
+    "yubei_officer",
+    "liangjiang_officer",
+    "jiulongpo_officer",
+    "yubei_member",
+    "participant",
+    "analyst",
+]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    industry = Industry.objects.create(code="C39", name_zh="电子设备制造业", name_en="Electronics")
+    yubei_org = make_org("渝北测试企业", "500112")
+    jiulongpo_org = make_org("九龙坡测试企业", "500107")
+    xindu_org = make_org("新都测试企业", "510114")
+    users = {
+        "admin": make_user("admin", Role.PLATFORM_ADMIN),
+        "organiser": make_user("organiser", Role.FAIR_ORGANISER),
+        "yubei_officer": make_user("yubei_officer", Role.DISTRICT_OFFICER, region=region("500112")),
+        "liangjiang_officer": make_user(
+            "liangjiang_officer", Role.DISTRICT_OFFICER, region=Region.objects.get(code="500157")
+        ),
+        "jiulongpo_officer": make_user(
+            "jiulongpo_officer", Role.DISTRICT_OFFICER, region=region("500107")
+        ),
+        "yubei_member": make_user("yubei_member", Role.ORG_MEMBER, organisation=yubei_org),
+        "participant": make_user("participant", Role.PARTICIPANT),
+        "analyst": make_user("analyst", Role.ANALYST),
+    }
+    account_services.membership_grant(
+        user=make_user("jiulongpo_member"), role=Role.ORG_MEMBER, organisation=jiulongpo_org
+    )
+    return World(yubei_org, jiulongpo_org, xindu_org, industry, users)
