@@ -50,12 +50,13 @@ xiqia/locale/.compiled: $(VENV)/.installed $(wildcard xiqia/locale/*/LC_MESSAGES
 	$(PY) manage.py compile_catalogues
 	touch $@
 
-# The browser tests drive Debian's Chromium; install it where it is missing.
+# The browser tests drive Debian's Chromium, and the catalogue test extracts strings with GNU
+# gettext; install both where missing (the demo itself needs neither).
 check-chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-	  echo "==> Installing Chromium and CJK fonts (Debian packages)"; \
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v xgettext >/dev/null; then \
+	  echo "==> Installing Chromium, CJK fonts and gettext (Debian packages)"; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk gettext; \
 	fi
 
 clean:

@@ -42,10 +42,13 @@ def get(path: Callable[[World], str]) -> Callable[[Client, World], Any]:
     return lambda client, world: client.get(path(world))
 
 
-def api(method: str, path: Callable[[World], str], body: Any = None) -> Callable[[Client, World], Any]:
+def api(
+    method: str, path: Callable[[World], str], body: Any = None
+) -> Callable[[Client, World], Any]:
     def call(client: Client, world: World) -> Any:
         return getattr(client, method)(
-            path(world), data=json.dumps(body(world) if callable(body) else body),
+            path(world),
+            data=json.dumps(body(world) if callable(body) else body),
             content_type="application/json",
         )
 
@@ -58,7 +61,10 @@ EDITORS_OF_JIULONGPO = {A: 200, J_OFF: 200}
 MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
     "page home": (get(lambda w: "/"), statuses(200)),
     "page directory": (get(lambda w: "/directory/"), statuses(200)),
-    "page organisation": (get(lambda w: f"/directory/organisations/{w.yubei_org.pk}/"), statuses(200)),
+    "page organisation": (
+        get(lambda w: f"/directory/organisations/{w.yubei_org.pk}/"),
+        statuses(200),
+    ),
     "page regions": (get(lambda w: "/directory/regions/?q=5001"), statuses(200)),
     "page region": (get(lambda w: "/directory/regions/500112/"), statuses(200)),
     "page edit Yubei org": (
@@ -90,7 +96,11 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         statuses(403, anonymous=401, **EDITORS_OF_YUBEI),
     ),
     "api patch Jiulongpo org": (
-        api("patch", lambda w: f"/api/v1/organisations/{w.jiulongpo_org.pk}/", {"name_en": "Renamed"}),
+        api(
+            "patch",
+            lambda w: f"/api/v1/organisations/{w.jiulongpo_org.pk}/",
+            {"name_en": "Renamed"},
+        ),
         statuses(403, anonymous=401, **EDITORS_OF_JIULONGPO),
     ),
     "api create in Jiulongpo": (
@@ -154,7 +164,9 @@ def test_people_api_lists_only_people_in_scope(world: World, role: str) -> None:
         (ANON, set()),
     ],
 )
-def test_directory_page_offers_edit_only_where_allowed(world: World, role: str, editable: set[str]) -> None:
+def test_directory_page_offers_edit_only_where_allowed(
+    world: World, role: str, editable: set[str]
+) -> None:
     html = world.client_for(role).get("/directory/").content.decode()
 
     offered = {

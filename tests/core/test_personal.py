@@ -1,4 +1,4 @@
-"""The personal-data field: encrypted at rest, found by keyed hash, masked on display, never logged."""
+"""The personal-data field: encrypted at rest, found by keyed hash, masked, never logged."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def test_personal_field_stores_no_plaintext(person: User) -> None:
 
 def test_personal_field_history_stores_no_plaintext(person: User) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT phone, id_number FROM accounts_historicaluser WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT phone, id_number FROM accounts_historicaluser WHERE id = %s", [person.pk]
+        )
         rows = cursor.fetchall()
 
     assert rows

@@ -188,7 +188,9 @@ def _principal(who: Any) -> Principal:
     return principal_for(who)
 
 
-def scope(who: Any, queryset: models.QuerySet[M], action: Action = Action.VIEW) -> models.QuerySet[M]:
+def scope(
+    who: Any, queryset: models.QuerySet[M], action: Action = Action.VIEW
+) -> models.QuerySet[M]:
     """Narrow a queryset to the rows ``who`` (a user, request or principal) may act on."""
     q = policy_for(queryset.model).q_for(_principal(who), action)
     if q is None:

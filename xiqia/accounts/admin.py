@@ -25,11 +25,30 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     readonly_fields = ["masked_phone", "masked_id_number", "last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("full_name", "email", "masked_phone", "masked_id_number", "preferred_language")}),
+        (
+            _("Person"),
+            {
+                "fields": (
+                    "full_name",
+                    "email",
+                    "masked_phone",
+                    "masked_id_number",
+                    "preferred_language",
+                )
+            },
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     inlines = [MembershipInline]
 
     @admin.display(description=_("phone number"))

@@ -63,9 +63,9 @@ class MeView(APIView):
 
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
-        user = User.objects.prefetch_related("memberships__organisation", "memberships__region").get(
-            pk=request.user.pk
-        )
+        user = User.objects.prefetch_related(
+            "memberships__organisation", "memberships__region"
+        ).get(pk=request.user.pk)
         return Response(MeOutput(user).data)
 
 

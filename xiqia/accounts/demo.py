@@ -52,7 +52,9 @@ ACCOUNTS = [
     DemoAccount("admin", "平台管理员", Role.PLATFORM_ADMIN),
     DemoAccount("organiser", "西洽会组委会", Role.FAIR_ORGANISER, title="会务组"),
     DemoAccount("yubei", "渝北招商专员", Role.DISTRICT_OFFICER, region="500112", title="招商专员"),
-    DemoAccount("jiulongpo", "九龙坡招商专员", Role.DISTRICT_OFFICER, region="500107", title="招商专员"),
+    DemoAccount(
+        "jiulongpo", "九龙坡招商专员", Role.DISTRICT_OFFICER, region="500107", title="招商专员"
+    ),
     DemoAccount("xindu", "新都招商专员", Role.DISTRICT_OFFICER, region="510114", title="招商专员"),
     DemoAccount("oppo", "OPPO 对接人", Role.ORG_MEMBER, organisation="OPPO", title="政府事务"),
     DemoAccount("participant", "参会嘉宾", Role.PARTICIPANT),

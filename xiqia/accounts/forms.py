@@ -35,7 +35,9 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select" if name == "preferred_language" else "form-control"
+            field.widget.attrs["class"] = (
+                "form-select" if name == "preferred_language" else "form-control"
+            )
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
 
 

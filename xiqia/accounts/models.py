@@ -29,9 +29,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = PersonalDataField(_("phone number"), kind=PersonalKind.PHONE, blank=True)
     phone_digest = PersonalDigestField(source="phone", unique=True)
-    id_number = PersonalDataField(
-        _("resident ID number"), kind=PersonalKind.ID_NUMBER, blank=True
-    )
+    id_number = PersonalDataField(_("resident ID number"), kind=PersonalKind.ID_NUMBER, blank=True)
     id_number_digest = PersonalDigestField(source="id_number", unique=True)
     preferred_language = models.CharField(
         _("preferred language"),

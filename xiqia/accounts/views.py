@@ -58,5 +58,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PeopleFilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page = Paginator(selectors.people_list(who=principal, q=q), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.people_list(who=principal, q=q), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "accounts/people_list.html", {"form": form, "page": page})

@@ -29,12 +29,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return localized(self.name_zh, self.name_en)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RegionLevel(models.TextChoices):
@@ -104,6 +104,11 @@ class Region(BilingualName):
             models.CheckConstraint(condition=Q(code__regex=r"^\d{6}$"), name="region_code_digits"),
         ]
 
+    def __str__(self) -> str:
+        if self.is_current:
+            return f"{self.name} ({self.code})"
+        return f"{self.name} ({self.code}, {self.period_label})"
+
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
@@ -138,11 +143,6 @@ class Region(BilingualName):
                 break
             seen.add(region.pk)
         return region
-
-    def __str__(self) -> str:
-        if self.is_current:
-            return f"{self.name} ({self.code})"
-        return f"{self.name} ({self.code}, {self.period_label})"
 
 
 def current_year() -> int:

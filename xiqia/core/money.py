@@ -54,7 +54,11 @@ def format_yuan(amount: Decimal | int | str | None, language: str | None = None)
 
 
 AMOUNT_UNITS = {"yuan": Decimal(1), "wan": WAN, "yi": YI}
-AMOUNT_UNIT_LABELS = {"yuan": _("yuan"), "wan": _("10,000 yuan (万元)"), "yi": _("100 million yuan (亿元)")}
+AMOUNT_UNIT_LABELS = {
+    "yuan": _("yuan"),
+    "wan": _("10,000 yuan (万元)"),
+    "yi": _("100 million yuan (亿元)"),
+}
 
 
 def to_yuan(value: Decimal | int | str, unit: str) -> Decimal:

@@ -199,10 +199,7 @@ class PersonalDataField(models.TextField):
     def get_prep_value(self, value: Any) -> str:
         if value is None or value == "":
             return ""
-        if isinstance(value, PersonalValue):
-            plain = value.reveal()
-        else:
-            plain = normalise(self.kind, value)
+        plain = value.reveal() if isinstance(value, PersonalValue) else normalise(self.kind, value)
         return encrypt(plain) if plain else ""
 
     def get_lookup(self, lookup_name: str) -> Any:

@@ -179,7 +179,8 @@ def infer_successors(table: RegionTable, curated: list[tuple[str, int, str]]) ->
             r
             for r in by_code[record.code]
             if r is not record
-            and r.valid_from is not None and r.valid_from in {record.valid_to, record.valid_to + 1}
+            and r.valid_from is not None
+            and r.valid_from in {record.valid_to, record.valid_to + 1}
         ]
         if later:
             record.successor = later[0].key
@@ -239,8 +240,10 @@ def sync_regions(region_model: Any, english_overrides: dict[str, str] | None = N
     to_create, to_update = [], []
     for record in table.records:
         current = existing.get(record.key)
-        name_en = overrides.get(record.code, record.name_en) if record.valid_to is None else (
-            record.name_en
+        name_en = (
+            overrides.get(record.code, record.name_en)
+            if record.valid_to is None
+            else (record.name_en)
         )
         if current is None:
             to_create.append(

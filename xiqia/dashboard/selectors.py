@@ -43,4 +43,6 @@ def featured_regions() -> list[FeaturedRegion]:
 
 def directory_totals() -> dict[str, int]:
     """Return how many organisations of each kind the directory holds."""
-    return dict(Organisation.objects.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return dict(
+        Organisation.objects.values("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )

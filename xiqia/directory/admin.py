@@ -24,7 +24,11 @@ class OrganisationAdmin(ScopedAdmin):
         """Save through the directory service, so the admin obeys the same rules as pages."""
         from xiqia.directory import services
 
-        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.EDITABLE_FIELDS
+            if name in form.cleaned_data
+        }
         if change:
             saved = services.organisation_update(actor=request.user, organisation=obj, **fields)
         else:

@@ -45,7 +45,8 @@ class OrganisationForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name != "industries":
                 field.widget.attrs.setdefault(
-                    "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                    "class",
+                    "form-select" if isinstance(field.widget, forms.Select) else "form-control",
                 )
 
 
@@ -68,4 +69,6 @@ class OrganisationFilterForm(forms.Form):
 
 class RegionSearchForm(forms.Form):
     q = forms.CharField(label=_("Code or name"), required=False, max_length=50)
-    year = forms.IntegerField(label=_("In force in year"), required=False, min_value=1949, max_value=2100)
+    year = forms.IntegerField(
+        label=_("In force in year"), required=False, min_value=1949, max_value=2100
+    )

@@ -35,7 +35,11 @@ def _check_parent(organisation: Organisation) -> None:
     while parent is not None:
         if parent.pk in seen:
             raise ValidationError(
-                {"parent": _("An organisation cannot be its own parent, directly or through others.")}
+                {
+                    "parent": _(
+                        "An organisation cannot be its own parent, directly or through others."
+                    )
+                }
             )
         seen.add(parent.pk)
         parent = parent.parent

@@ -30,10 +30,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(organisations, 25).get_page(request.GET.get("page"))
     changeable = set(
-        access.scope(request, Organisation.objects.filter(pk__in=[o.pk for o in page]), access.Action.CHANGE)
-        .values_list("pk", flat=True)
+        access.scope(
+            request, Organisation.objects.filter(pk__in=[o.pk for o in page]), access.Action.CHANGE
+        ).values_list("pk", flat=True)
     )
-    template = "directory/_organisation_rows.html" if request.htmx else "directory/organisation_list.html"
+    template = (
+        "directory/_organisation_rows.html" if request.htmx else "directory/organisation_list.html"
+    )
     return render(
         request,
         template,
@@ -54,7 +57,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "can_change": access.allows(request, access.Action.CHANGE, organisation),
-            "history": organisation.history.select_related("history_user").order_by("-history_date")[:10]
+            "history": organisation.history.select_related("history_user").order_by(
+                "-history_date"
+            )[:10]
             if request.user.is_authenticated
             else [],
         },
@@ -79,7 +84,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         industries = data.pop("industries")
         try:
-            organisation = services.organisation_create(actor=request.user, industries=industries, **data)
+            organisation = services.organisation_create(
+                actor=request.user, industries=industries, **data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -91,7 +98,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = access.get_object(request, Organisation.objects.all(), access.Action.CHANGE, pk=pk)
+    organisation = access.get_object(
+        request, Organisation.objects.all(), access.Action.CHANGE, pk=pk
+    )
     principal = access.principal_for(request.user)
     regions = Region.objects.filter(pk=organisation.region_id) | _regions_for(request)
     form = OrganisationForm(request.POST or None, instance=organisation, regions=regions.distinct())

@@ -20,8 +20,9 @@ class Command(BaseCommand):
                 catalogue = polib.pofile(str(po_path))
                 untranslated = [e.msgid for e in catalogue.untranslated_entries()]
                 if untranslated:
+                    example = untranslated[0]
                     raise CommandError(
-                        f"{po_path}: {len(untranslated)} untranslated strings, e.g. {untranslated[0]!r}"
+                        f"{po_path}: {len(untranslated)} untranslated strings, e.g. {example!r}"
                     )
                 catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
                 count += 1

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=SEED)
-        parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the demo accounts.")
+        parser.add_argument(
+            "--quiet-accounts", action="store_true", help="Do not print the demo accounts."
+        )
 
     def handle(self, *args: Any, seed: int, quiet_accounts: bool, **options: Any) -> None:
         self.stdout.write("Regions (GB/T 2260, with history)…")
@@ -47,7 +49,9 @@ class Command(BaseCommand):
         if not quiet_accounts:
             from xiqia.accounts.demo import ACCOUNTS, DEMO_PASSWORD
 
-            self.stdout.write(self.style.SUCCESS("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD))
+            self.stdout.write(
+                self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+            )
             for account in ACCOUNTS:
                 scope = account.region or account.organisation or ""
                 self.stdout.write(f"  {account.username:<12} {account.role.label}  {scope}")
