@@ -106,6 +106,8 @@ def test_home_shows_2021_districts_and_today_successor(page: Page, demo: str) ->
     expect(yubei.locator('[data-successor="500157"]')).to_contain_text("两江新区")
     expect(page.locator('[data-region="500107"]')).to_contain_text("九龙坡区")
     expect(page.locator('[data-region="510114"]')).to_contain_text("新都区")
+    # The chart renders under the strict CSP, from the locally served ECharts.
+    expect(page.locator("[data-chart=kind-chart][data-chart-ready=true] canvas")).to_have_count(1)
 
 
 def test_officer_edits_an_organisation_and_history_records_it(page: Page, demo: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from xiqia.dashboard import selectors
 from xiqia.directory.models import OrganisationKind
@@ -11,12 +12,18 @@ from xiqia.directory.models import OrganisationKind
 
 def home(request: HttpRequest) -> HttpResponse:
     totals = selectors.directory_totals()
+    rows = [(str(label), totals.get(kind, 0)) for kind, label in OrganisationKind.choices]
     return render(
         request,
         "dashboard/home.html",
         {
             "featured": selectors.featured_regions(),
-            "totals": [(label, totals.get(kind, 0)) for kind, label in OrganisationKind.choices],
+            "totals": rows,
             "organisation_total": sum(totals.values()),
+            "kind_chart": {
+                "name": str(_("Organisations")),
+                "labels": [label for label, _count in rows],
+                "values": [count for _label, count in rows],
+            },
         },
     )
