@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from xiqia.core.api import ScopedViewSetMixin
 from xiqia.core.models import Region
 from xiqia.directory import services
-from xiqia.directory.models import Industry, Organisation
+from xiqia.directory.models import ORGANISATION_FIELDS, Industry, Organisation
 
 
 class RegionOutput(serializers.ModelSerializer):
@@ -85,23 +85,7 @@ class OrganisationOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "kind",
-            "name_zh",
-            "name_en",
-            "short_name_zh",
-            "short_name_en",
-            "region",
-            "parent",
-            "industries",
-            "credit_code",
-            "website",
-            "description_zh",
-            "description_en",
-            "origin",
-            "updated_at",
-        ]
+        fields = ["id", *ORGANISATION_FIELDS, "industries", "origin", "updated_at"]
 
 
 class OrganisationInput(serializers.Serializer):

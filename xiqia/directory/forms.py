@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiqia.core.models import Region
-from xiqia.directory.models import Industry, Organisation, OrganisationKind
+from xiqia.directory.models import ORGANISATION_FIELDS, Industry, Organisation, OrganisationKind
 
 
 class OrganisationForm(forms.ModelForm):
@@ -16,20 +16,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "kind",
-            "name_zh",
-            "name_en",
-            "short_name_zh",
-            "short_name_en",
-            "region",
-            "parent",
-            "industries",
-            "credit_code",
-            "website",
-            "description_zh",
-            "description_en",
-        ]
+        fields = [*ORGANISATION_FIELDS, "industries"]
         widgets = {
             "description_zh": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),

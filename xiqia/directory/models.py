@@ -55,6 +55,22 @@ class OrganisationKind(models.TextChoices):
     ASSOCIATION = "association", _("association")
 
 
+# The fields a person edits on an organisation (the same on the page, the API and the admin).
+ORGANISATION_FIELDS = (
+    "kind",
+    "name_zh",
+    "name_en",
+    "short_name_zh",
+    "short_name_en",
+    "region",
+    "parent",
+    "credit_code",
+    "website",
+    "description_zh",
+    "description_en",
+)
+
+
 class Organisation(BilingualName):
     """A body that takes part: a government department, a park, an enterprise, ..."""
 

@@ -12,21 +12,9 @@ from django.utils.translation import gettext as _
 from xiqia.accounts import access
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
-from xiqia.directory.models import Industry, Organisation
+from xiqia.directory.models import ORGANISATION_FIELDS, Industry, Organisation
 
-EDITABLE_FIELDS = (
-    "kind",
-    "name_zh",
-    "name_en",
-    "short_name_zh",
-    "short_name_en",
-    "region",
-    "parent",
-    "credit_code",
-    "website",
-    "description_zh",
-    "description_en",
-)
+EDITABLE_FIELDS = ORGANISATION_FIELDS
 
 
 def _check_parent(organisation: Organisation) -> None:
