@@ -5,12 +5,18 @@ from rest_framework.routers import DefaultRouter
 
 from xiqia.accounts.api import MeView, PeopleViewSet, TokenView
 from xiqia.directory.api import IndustryViewSet, OrganisationViewSet, RegionViewSet
+from xiqia.fair.api import BadgeViewSet, EventViewSet, FairViewSet, GateViewSet, RegistrationViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("people", PeopleViewSet, basename="person")
+router.register("fairs", FairViewSet, basename="fair")
+router.register("events", EventViewSet, basename="event")
+router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("badges", BadgeViewSet, basename="badge")
+router.register("gates", GateViewSet, basename="gate")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

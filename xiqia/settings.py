@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "xiqia.core",
     "xiqia.directory",
     "xiqia.accounts",
+    "xiqia.fair",
     "xiqia.dashboard",
 ]
 

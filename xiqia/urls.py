@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("xiqia.core.urls")),
     path("accounts/", include("xiqia.accounts.urls")),
     path("directory/", include("xiqia.directory.urls")),
+    path("fairs/", include("xiqia.fair.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("xiqia.api_urls")),

@@ -1,0 +1,1 @@
+"""Fair pages, in three parts: public and participant pages, organiser pages, exports."""

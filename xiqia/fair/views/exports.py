@@ -1,0 +1,5 @@
+"""Fair pages: exports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

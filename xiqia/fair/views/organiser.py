@@ -1,0 +1,5 @@
+"""Fair pages: organiser."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Fair pages: public."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
