@@ -209,6 +209,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx every request comes from the proxy: name how many proxies to trust, so lockout
+# and rate limits key on the real client (see xiqia/core/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "xiqia.core.client_ip.client_ip"
 
 # Internationalisation: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -228,6 +232,9 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # ES modules: the gate scanner verifies badge signatures offline with them.
+    ("vendor/noble-ed25519", NODE_MODULES / "@noble" / "ed25519"),
+    ("vendor/noble-hashes", NODE_MODULES / "@noble" / "hashes"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -289,6 +296,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "xiqia.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xiqia API",

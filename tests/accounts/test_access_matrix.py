@@ -1,8 +1,9 @@
 """The access matrix: every role × region × endpoint, with the status each must get.
 
-Roles (see tests/conftest.py): a Yubei officer reaches Yubei; a Liangjiang New Area officer
-reaches Yubei too, since Liangjiang (500157) succeeded Yubei (500112) in 2025; a Jiulongpo
-officer reaches only Jiulongpo; an organisation member reaches their own organisation.
+Roles (see tests/conftest.py): a Liangjiang New Area officer reaches Yubei, since Liangjiang
+(500157) succeeded Yubei (500112) in 2025; a Yubei officer reaches Yubei and, its code being
+retired, Liangjiang where its work goes on; a Jiulongpo officer reaches only Jiulongpo; an
+organisation member reaches their own organisation.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def test_access_matrix_status(world: World, endpoint: str, role: str) -> None:
 VISIBLE_PEOPLE = {
     A: "all",
     ORG: "all",
-    Y_OFF: {"yubei_officer", "yubei_member"},
+    Y_OFF: {"yubei_officer", "yubei_member", "liangjiang_officer"},
     L_OFF: {"liangjiang_officer", "yubei_officer", "yubei_member"},
     J_OFF: {"jiulongpo_officer", "jiulongpo_member"},
     MEMBER: {"yubei_member"},

@@ -54,3 +54,18 @@ def test_admin_user_page_shows_phone_masked(world: World) -> None:
     )
 
     assert "139****5678" in html and "13912345678" not in html
+
+
+def test_admin_refuses_organisation_in_retired_region_with_form_error(world: World) -> None:
+    from xiqia.core.models import Region
+    from xiqia.directory.models import Organisation
+
+    yubei = Region.objects.get(code="500112")
+    response = world.client_for("admin").post(
+        "/admin/directory/organisation/add/",
+        {"kind": "enterprise", "name_zh": "新企业", "region": yubei.pk},
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "已停用" in response.content.decode()
+    assert not Organisation.objects.filter(name_zh="新企业").exists()

@@ -71,6 +71,20 @@ def test_personal_field_refuses_lookups_on_ciphertext(person: User) -> None:
         list(User.objects.filter(phone__startswith="138"))
 
 
+def test_personal_field_refuses_exact_comparison_with_plaintext(person: User) -> None:
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError):
+        list(User.objects.filter(phone=PHONE))
+    assert User.objects.filter(phone="").count() == 0  # emptiness can still be asked
+
+
+def test_digest_of_a_personal_value_matches_digest_of_its_text(person: User) -> None:
+    loaded = User.objects.get(pk=person.pk)
+
+    assert personal.digest(PersonalKind.PHONE, loaded.phone) == loaded.phone_digest
+
+
 def test_personal_value_is_unique_by_digest(person: User) -> None:
     with pytest.raises(Conflict) as refusal:
         services.user_create(username="li", password="another-long-password", phone="138 0013 8000")

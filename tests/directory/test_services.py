@@ -104,3 +104,25 @@ def test_parent_cycle_is_refused(world: World) -> None:
         services.organisation_update(actor=None, organisation=world.jiulongpo_org, parent=child)
 
     assert "parent" in refusal.value.message_dict
+
+
+def test_officer_of_retired_region_creates_in_its_successor(world: World) -> None:
+    from xiqia.core.models import Region
+
+    liangjiang = Region.objects.current().get(code="500157")
+
+    org = services.organisation_create(
+        actor=world.users["yubei_officer"],
+        kind="enterprise",
+        name_zh="两江新企业",
+        region=liangjiang,
+    )
+
+    assert org.region.code == "500157"
+    with pytest.raises(PermissionDenied):
+        services.organisation_create(
+            actor=world.users["yubei_officer"],
+            kind="enterprise",
+            name_zh="越界",
+            region=region("500107"),
+        )

@@ -15,7 +15,8 @@ Roles and their reach (``docs/architecture.md`` has the full table):
 =================  =============================================================
 platform admin     everything
 fair organiser     the fair's records and the people who take part; reads the rest
-district officer   the records of their region (and the regions it succeeded)
+district officer   the records of their region, the regions it succeeded and, when it was
+                   retired, the region in force that took its place
 organisation member their own organisation and its people
 participant        their own records; the public directory
 analyst            reads every business record; no personal records
@@ -97,7 +98,10 @@ def principal_for(user: Any) -> Principal:
         role = Role(membership.role)
         roles.add(role)
         if role == Role.DISTRICT_OFFICER and membership.region is not None:
-            for region in _with_predecessors(membership.region):
+            reach = list(_with_predecessors(membership.region))
+            # An officer of a retired district works on in the district that succeeded it.
+            reach.append(membership.region.current_successor())
+            for region in reach:
                 if region.prefix not in prefixes:
                     prefixes.append(region.prefix)
             names.append(str(membership.region.name))

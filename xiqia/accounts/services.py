@@ -126,13 +126,20 @@ def membership_grant(
         raise ValidationError(
             {"organisation": _("An organisation member must be given an organisation.")}
         )
-    membership, _created = Membership.objects.get_or_create(
-        user=user,
-        role=role,
-        organisation=organisation,
-        region=region,
-        defaults={"title": title, "origin": origin},
-    )
+    membership = Membership.objects.filter(
+        user=user, role=role, organisation=organisation, region=region
+    ).first()
+    if membership is None:
+        membership = Membership(
+            user=user,
+            role=role,
+            organisation=organisation,
+            region=region,
+            title=title,
+            origin=origin,
+        )
+        membership._history_user = actor  # type: ignore[attr-defined]
+        membership.save()
     if role == Role.PLATFORM_ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])

@@ -16,6 +16,7 @@ from xiqia.accounts import access, selectors, services
 from xiqia.accounts.forms import LoginForm, PeopleFilterForm, ProfileForm
 from xiqia.accounts.models import User
 from xiqia.accounts.policies import may_list_people
+from xiqia.core.errors import DomainError, add_to_form
 
 
 class LoginView(auth_views.LoginView):
@@ -39,8 +40,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update_profile(user=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, DomainError) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")

@@ -32,3 +32,25 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("The request conflicts with the current state.")
+
+
+def add_to_form(form: Any, exc: Exception) -> None:
+    """Show a service's refusal on a form: field errors by field, the rest on top."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, DomainError):
+        if exc.fields:
+            for name, messages in exc.fields.items():
+                for message in messages:
+                    form.add_error(name if name in form.fields else None, str(message))
+        else:
+            form.add_error(None, str(exc.message))
+        return
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return
+    raise exc

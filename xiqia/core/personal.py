@@ -28,8 +28,9 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldError, ValidationError
 from django.db import models
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -85,8 +86,10 @@ def mask(kind: str, value: str) -> str:
     return "*" * len(value)
 
 
-def digest(kind: str, raw: str) -> str:
+def digest(kind: str, raw: str | PersonalValue) -> str:
     """Return the keyed hash used to find and de-duplicate a personal value."""
+    if isinstance(raw, PersonalValue):
+        raw = raw.reveal()
     message = f"{kind}:{normalise(kind, raw)}".encode()
     key = settings.PERSONAL_DATA_HASH_KEY.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
@@ -204,9 +207,11 @@ class PersonalDataField(models.TextField):
 
     def get_lookup(self, lookup_name: str) -> Any:
         # Only emptiness can be asked of ciphertext; every other question goes to the digest.
-        if lookup_name not in {"exact", "isnull"}:
-            return None
-        return super().get_lookup(lookup_name)
+        if lookup_name == "exact":
+            return EmptyOnlyExact
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        return None
 
     def value_to_string(self, obj: models.Model) -> str:
         # Serialisation (dumpdata, fixtures) gets the mask, never the plaintext.
@@ -220,6 +225,19 @@ class PersonalDataField(models.TextField):
         defaults.update(kwargs)
         defaults.pop("widget", None)
         return super(models.TextField, self).formfield(**defaults)
+
+
+class EmptyOnlyExact(Exact):
+    """``field=""`` works; ``field="138..."`` would compare against a fresh ciphertext and
+    silently match nothing, so it is refused: look up by the digest field instead."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None):
+            raise FieldError(
+                "Personal data cannot be compared: filter on its digest field, "
+                "e.g. phone_digest=personal.digest('phone', value)."
+            )
+        return super().get_prep_lookup()
 
 
 class PersonalDigestField(models.CharField):

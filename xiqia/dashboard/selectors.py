@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from xiqia.core.models import Region
 from xiqia.directory.models import Organisation
@@ -23,8 +23,8 @@ class FeaturedRegion:
 def featured_regions() -> list[FeaturedRegion]:
     """Return the source document's districts, what each is today and its directory size."""
     regions = (
-        Region.objects.filter(code__in=FEATURED_REGION_CODES, valid_from__lte=2021)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=2021))
+        Region.objects.valid_in(2021)
+        .filter(code__in=FEATURED_REGION_CODES)
         .select_related("successor")
     )
     counts = dict(

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from xiqia.core.admin import ScopedAdmin
+from xiqia.directory import services
 from xiqia.directory.models import Industry, Organisation
 
 
@@ -11,8 +14,26 @@ class IndustryAdmin(ScopedAdmin):
     list_filter = ["origin"]
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """Check the directory's rules while the form can still show the error."""
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now carries the submitted values
+        try:
+            services.organisation_check(self.instance, region_changed="region" in self.changed_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
+    form = OrganisationAdminForm
+    readonly_fields = ["origin"]
     list_display = ["name_zh", "name_en", "kind", "region", "credit_code", "origin"]
     list_filter = ["kind", "origin"]
     search_fields = ["name_zh", "name_en", "short_name_zh", "credit_code"]
@@ -22,8 +43,6 @@ class OrganisationAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         """Save through the directory service, so the admin obeys the same rules as pages."""
-        from xiqia.directory import services
-
         fields = {
             name: form.cleaned_data[name]
             for name in services.EDITABLE_FIELDS

@@ -45,6 +45,14 @@ def _check_region(region: Region | None) -> None:
         )
 
 
+def organisation_check(organisation: Organisation, *, region_changed: bool = True) -> None:
+    """Raise ``ValidationError`` if an entry breaks a directory rule (forms call this early)."""
+    if region_changed and organisation.origin == Origin.ENTERED and organisation.region_id:
+        # Facts loaded for a past fair may sit in a region since retired; new entries may not.
+        _check_region(organisation.region)
+    _check_parent(organisation)
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -60,10 +68,7 @@ def organisation_create(
     organisation = Organisation(origin=origin, **fields)
     if actor is not None and not access.can_create(actor, Organisation, organisation):
         raise PermissionDenied
-    if origin == Origin.ENTERED:
-        # Facts loaded for a past fair may sit in a region since retired; new entries may not.
-        _check_region(organisation.region if organisation.region_id else None)
-    _check_parent(organisation)
+    organisation_check(organisation)
     organisation.full_clean()
     organisation._history_user = actor  # type: ignore[attr-defined]
     organisation.save()
@@ -89,11 +94,14 @@ def organisation_update(
     region_before = organisation.region_id
     for name, value in fields.items():
         setattr(organisation, name, value)
-    if organisation.region_id != region_before:
-        _check_region(organisation.region)
-        if actor is not None and not access.can_create(actor, Organisation, organisation):
-            raise PermissionDenied
-    _check_parent(organisation)
+    region_changed = organisation.region_id != region_before
+    if (
+        region_changed
+        and actor is not None
+        and not access.can_create(actor, Organisation, organisation)
+    ):
+        raise PermissionDenied
+    organisation_check(organisation, region_changed=region_changed)
     organisation.full_clean()
     organisation._history_user = actor  # type: ignore[attr-defined]
     organisation.save()

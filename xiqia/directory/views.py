@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from xiqia.accounts import access
+from xiqia.core.errors import DomainError, add_to_form
 from xiqia.core.models import Region
 from xiqia.directory import selectors, services
 from xiqia.directory.forms import OrganisationFilterForm, OrganisationForm, RegionSearchForm
@@ -87,8 +88,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             organisation = services.organisation_create(
                 actor=request.user, industries=industries, **data
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, DomainError) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The organisation was added to the directory."))
             return redirect("directory:organisation-detail", pk=organisation.pk)
@@ -113,8 +114,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.organisation_update(
                 actor=request.user, organisation=organisation, industries=industries, **data
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, DomainError) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("directory:organisation-detail", pk=organisation.pk)
