@@ -175,3 +175,45 @@ def test_cancelled_person_may_register_again(fair_world: FairWorld) -> None:
 
     assert again.pk == registration.pk and again.status == "pending"
     assert dict(seat_statuses(fair_world.race))["a"] == "confirmed"
+
+
+def test_participant_cannot_choose_vip_category(fair_world: FairWorld) -> None:
+    person = make_user("li")
+
+    with pytest.raises(Exception) as refusal:
+        services.registration_create(
+            fair=fair_world.fair, person=person, category="vip", actor=person
+        )
+
+    assert "category" in refusal.value.message_dict  # type: ignore[attr-defined]
+    assert not Registration.objects.filter(person=person).exists()
+
+
+def test_unpublished_event_is_refused_to_participants(fair_world: FairWorld) -> None:
+    draft = make_event(fair_world.fair, "内部会议")
+    draft.is_published = False
+    draft.save()
+    person = make_user("li")
+
+    with pytest.raises(Exception) as refusal:
+        services.registration_create(
+            fair=fair_world.fair, person=person, events=[draft], actor=person
+        )
+
+    assert "events" in refusal.value.message_dict  # type: ignore[attr-defined]
+
+
+def test_event_registration_window_is_enforced(fair_world: FairWorld) -> None:
+    import datetime
+
+    fair_world.race.registration_closes_at = datetime.datetime(2021, 5, 1, tzinfo=datetime.UTC)
+    fair_world.race.save()
+    person = make_user("li")
+
+    with pytest.raises(DomainError) as refusal:
+        services.registration_create(
+            fair=fair_world.fair, person=person, events=[fair_world.race], actor=person
+        )
+
+    assert refusal.value.code == "event_registration_closed"
+    assert not Registration.objects.filter(person=person).exists()  # all or nothing

@@ -123,3 +123,63 @@ def arrivals(*, fair: Fair) -> dict[str, Any]:
         "events": [(event, by_event.get(event.pk, 0)) for event in events],
         "registered": Registration.objects.filter(fair=fair, status="approved").count(),
     }
+
+
+# Public pages ---------------------------------------------------------------------------------
+
+
+def fair_speakers(*, who: Any, fair: Fair) -> QuerySet[Any]:
+    """Return the speakers of a fair's visible events, each with its appearances loaded.
+
+    Each speaker carries ``appearances``: its ``EventSpeaker`` rows at this fair's visible
+    events, with the event loaded, in programme order.
+    """
+    from xiqia.fair.models import Speaker
+
+    events = access.scope(who, Event.objects.filter(fair=fair))
+    appearances = (
+        EventSpeaker.objects.filter(event__in=events)
+        .select_related("event")
+        .order_by("event__starts_at", "event__sequence", "sequence")
+    )
+    return (
+        access.scope(who, Speaker.objects.filter(event_speakers__event__in=events))
+        .distinct()
+        .select_related("organisation")
+        .prefetch_related(Prefetch("event_speakers", queryset=appearances, to_attr="appearances"))
+        .order_by("name_zh", "pk")
+    )
+
+
+# Organiser pages ------------------------------------------------------------------------------
+
+
+def fair_gates(*, who: Any, fair: Fair) -> QuerySet[Gate]:
+    """Return the fair's gates ``who`` may see, with their events, in code order."""
+    return (
+        access.scope(who, Gate.objects.filter(fair=fair)).select_related("event").order_by("code")
+    )
+
+
+def registration_counts(*, who: Any, fair: Fair) -> dict[str, int]:
+    """Return how many of the fair's registrations ``who`` sees, per status (one query)."""
+    rows = access.scope(who, Registration.objects.filter(fair=fair)).values("status")
+    return {row["status"]: row["n"] for row in rows.annotate(n=Count("pk")).order_by()}
+
+
+def scan_list(*, who: Any, fair: Fair) -> QuerySet[Any]:
+    """Return the scans reported at the fair's gates, newest first, with badge holder and gate."""
+    from xiqia.fair.models import Scan
+
+    return (
+        access.scope(who, Scan.objects.filter(gate__fair=fair))
+        .select_related("gate", "badge__registration__person")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def fair_public_key(*, fair: Fair) -> str:
+    """Return the fair's public signing key, or "" before the first badge was issued."""
+    from xiqia.fair.models import FairKey
+
+    return FairKey.objects.filter(fair=fair).values_list("public_key", flat=True).first() or ""

@@ -30,6 +30,7 @@ from xiqia.fair import badges
 from xiqia.fair.models import (
     Badge,
     BadgeStatus,
+    Category,
     CheckIn,
     Event,
     EventRegistration,
@@ -87,6 +88,15 @@ def badge_token(badge: Badge) -> str:
 
 # Registration ----------------------------------------------------------------------------------
 
+# What a person may choose for themself; VIP and staff badges are the organisers' to give.
+SELF_SERVICE_CATEGORIES = {
+    Category.GUEST,
+    Category.INVESTOR,
+    Category.EXHIBITOR,
+    Category.GOVERNMENT,
+    Category.MEDIA,
+}
+
 
 @transaction.atomic
 def registration_create(
@@ -113,10 +123,12 @@ def registration_create(
         raise PermissionDenied
     if not organiser and not (fair.is_published and fair.registration_open(now)):
         raise DomainError(_("Registration for this fair is not open."), code="registration_closed")
+    if not organiser and category not in SELF_SERVICE_CATEGORIES:
+        raise ValidationError({"category": _("Only the organisers give this category.")})
     events = list(events)
-    foreign = [e for e in events if e.fair_id != fair.pk]
+    foreign = [e for e in events if e.fair_id != fair.pk or not (organiser or e.is_published)]
     if foreign:
-        raise ValidationError({"events": _("Choose events of this fair.")})
+        raise ValidationError({"events": _("Choose published events of this fair.")})
     existing = Registration.objects.select_for_update().filter(fair=fair, person=person).first()
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise Conflict(_("You are already registered for this fair."), code="already_registered")
@@ -149,7 +161,7 @@ def registration_create(
             _("You are already registered for this fair."), code="already_registered"
         ) from exc
     for event in events:
-        seat_request(registration=registration, event=event)
+        seat_request(registration=registration, event=event, organiser=organiser, now=now)
     if not fair.requires_approval:
         _approve(registration, actor=None)
     return registration
@@ -167,11 +179,28 @@ def _take_seat(event: Event) -> bool:
     )
 
 
+def _event_open(event: Event, now: datetime.datetime) -> bool:
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    return not (event.registration_closes_at and now > event.registration_closes_at)
+
+
 @transaction.atomic
-def seat_request(*, registration: Registration, event: Event) -> EventRegistration:
+def seat_request(
+    *,
+    registration: Registration,
+    event: Event,
+    organiser: bool = False,
+    now: datetime.datetime | None = None,
+) -> EventRegistration:
     """Confirm a seat at the event if one is left, otherwise put the person on its waitlist."""
     if not registration.is_active:
         raise DomainError(_("This registration is no longer active."), code="registration_inactive")
+    if not organiser and not _event_open(event, now or timezone.now()):
+        raise DomainError(
+            _("Registration for %(event)s is not open.") % {"event": event.title},
+            code="event_registration_closed",
+        )
     if (
         EventRegistration.objects.filter(registration=registration, event=event)
         .exclude(status=SeatStatus.CANCELLED)
@@ -238,6 +267,7 @@ def seat_cancel(*, seat: EventRegistration, actor: Any) -> EventRegistration:
 
 
 def _approve(registration: Registration, actor: Any) -> Registration:
+    fair_key(registration.fair)  # the badge's token is signed with it; make it before first view
     registration.status = RegistrationStatus.APPROVED
     registration.decided_by = actor
     registration.decided_at = timezone.now()
