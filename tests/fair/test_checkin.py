@@ -182,3 +182,23 @@ def test_badge_token_verifies_offline_with_public_key_only(fair_world: FairWorld
         fair_world.fair.pk,
         "guest",
     )
+
+
+def test_crafted_payloads_are_refused_not_crashing(fair_world: FairWorld) -> None:
+    for payload in (b"[]", b"5", b'{"f": "x"}', b'{"b": 1}', b"\xff"):
+        token = f"XQ1.{badges.b64encode(payload)}.AAAA"
+
+        assert services.check_in(gate=fair_world.entrance, token=token).outcome == "invalid"
+
+
+def test_scan_time_from_the_future_is_clamped_to_arrival(fair_world: FairWorld) -> None:
+    token = token_for(fair_world.register("a"))
+    future = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+
+    services.gate_upload(
+        gate=fair_world.side_gate,
+        device_id="gate-b-1",
+        scans=[{"id": "s1", "token": token, "scanned_at": future}],
+    )
+
+    assert CheckIn.objects.get().scanned_at < future

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from xiqia.core.admin import ScopedAdmin
 from xiqia.directory import services
-from xiqia.directory.models import Industry, Organisation
+from xiqia.directory.models import ORGANISATION_FIELDS, Industry, Organisation
 
 
 @admin.register(Industry)
@@ -19,7 +19,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = [*ORGANISATION_FIELDS, "industries"]
 
     def _post_clean(self) -> None:
         super()._post_clean()  # the instance now carries the submitted values

@@ -307,8 +307,9 @@ class BadgeViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScanInput(serializers.Serializer):
+    """An online scan: the server's clock times it (offline scans go through ``upload``)."""
+
     token = serializers.CharField(max_length=1000)
-    scanned_at = serializers.DateTimeField(required=False)
     device_id = serializers.CharField(max_length=64, required=False, default="server")
     scan_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
@@ -370,7 +371,6 @@ class GateViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         result = services.check_in(
             gate=gate,
             token=data.validated_data["token"],
-            scanned_at=data.validated_data.get("scanned_at"),
             device_id=data.validated_data["device_id"],
             client_scan_id=data.validated_data["scan_id"],
         )

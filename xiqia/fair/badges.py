@@ -103,6 +103,9 @@ def peek_token(token: str) -> dict[str, Any] | None:
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
     try:
-        return json.loads(b64decode(parts[1]))
+        claims = json.loads(b64decode(parts[1]))
     except ValueError:
         return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("f"), int):
+        return None
+    return claims

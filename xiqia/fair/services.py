@@ -417,7 +417,7 @@ def _evaluate(gate: Gate, token: str) -> tuple[Badge | None, ScanResult | None]:
     claims = badges.peek_token(token)
     if claims is None:
         return None, _refuse(ScanOutcome.INVALID, _("This is not a badge of this platform."))
-    if int(claims.get("f", 0)) != gate.fair_id:
+    if claims["f"] != gate.fair_id:
         return None, _refuse(ScanOutcome.WRONG_FAIR, _("This badge is for another fair."))
     try:
         verified = badges.read_token(fair_key(gate.fair).public_key, token)
@@ -478,7 +478,8 @@ def check_in(
     first time and recorded once.
     """
     received = timezone.now()
-    scanned_at = scanned_at or received
+    # A device's clock is not trusted into the future: a scan cannot be later than its arrival.
+    scanned_at = min(scanned_at, received) if scanned_at else received
     client_scan_id = client_scan_id or uuid.uuid4().hex
     previous = Scan.objects.filter(device_id=device_id, client_scan_id=client_scan_id).first()
     if previous is not None:
@@ -533,7 +534,10 @@ def _record_scan(
                     "Scanned offline at %(time)s at gate %(gate)s, before the check-in on "
                     "record; the earlier time is kept."
                 ) % {"time": _local_time(scanned_at), "gate": gate.code}
-                CheckIn.objects.filter(pk=first.pk).update(scanned_at=scanned_at, gate=gate)
+                CheckIn.objects.filter(pk=first.pk).update(
+                    scanned_at=scanned_at, gate=gate, offline=True
+                )
+                checkin = first
             elif first.gate_id != gate.pk:
                 result.conflict = _("Also scanned at gate %(gate)s.") % {"gate": gate.code}
     assert result is not None  # noqa: S101 (every branch above sets it)
