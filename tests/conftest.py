@@ -32,6 +32,10 @@ class World:
     xindu_org: Organisation
     industry: Industry
     users: dict[str, User]
+    fair: Any = None
+    gate: Any = None
+    pending: Any = None  # the Yubei member's registration, waiting for a decision
+    badge_token: str = ""  # the participant's approved badge
 
     def client_for(self, role: str) -> Client:
         client = Client()
@@ -101,4 +105,35 @@ def world(db: Any) -> World:
     account_services.membership_grant(
         user=make_user("jiulongpo_member"), role=Role.ORG_MEMBER, organisation=jiulongpo_org
     )
-    return World(yubei_org, jiulongpo_org, xindu_org, industry, users)
+    world = World(yubei_org, jiulongpo_org, xindu_org, industry, users)
+    add_fair(world)
+    return world
+
+
+def add_fair(world: World) -> None:
+    """Give the world a published fair with a gate, one pending and one approved registration."""
+    import datetime
+
+    from xiqia.fair import services as fair_services
+    from xiqia.fair.models import Fair, Gate
+
+    world.fair = Fair.objects.create(
+        slug="fair-2021",
+        name_zh="测试洽谈会",
+        region=region("500000"),
+        starts_on=datetime.date(2021, 5, 20),
+        ends_on=datetime.date(2021, 5, 23),
+        is_published=True,
+    )
+    world.gate = Gate.objects.create(fair=world.fair, code="A", name_zh="北门")
+    member = world.users["yubei_member"]
+    world.pending = fair_services.registration_create(
+        fair=world.fair, person=member, organisation=world.yubei_org, actor=member
+    )
+    participant = world.users["participant"]
+    approved = fair_services.registration_create(
+        fair=world.fair, person=participant, actor=participant
+    )
+    fair_services.registration_approve(registration=approved, actor=None)
+    approved.refresh_from_db()
+    world.badge_token = fair_services.badge_token(approved.badge)

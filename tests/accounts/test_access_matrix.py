@@ -113,6 +113,46 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         statuses(403, anonymous=401, **{A: 201, J_OFF: 201}),
     ),
     "api people": (get(lambda w: "/api/v1/people/"), statuses(200, anonymous=401)),
+    # The fair ---------------------------------------------------------------------------------
+    "page fair": (get(lambda w: "/fairs/fair-2021/"), statuses(200)),
+    "page agenda": (get(lambda w: "/fairs/fair-2021/agenda/"), statuses(200)),
+    "page register": (
+        get(lambda w: "/fairs/fair-2021/register/"),
+        # Those already registered are sent to their registration.
+        statuses(200, anonymous=302, **{MEMBER: 302, PART: 302}),
+    ),
+    "page my badge": (
+        get(lambda w: "/fairs/fair-2021/badge/"),
+        statuses(404, anonymous=302, **{PART: 200}),
+    ),
+    "page registrations (organiser)": (
+        get(lambda w: "/fairs/fair-2021/registrations/"),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "page gate scanner": (
+        get(lambda w: f"/fairs/fair-2021/gates/{w.gate.pk}/scan/"),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "page arrivals": (
+        get(lambda w: "/fairs/fair-2021/arrivals/"),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "api registrations": (get(lambda w: "/api/v1/registrations/"), statuses(200, anonymous=401)),
+    "api approve": (
+        api("post", lambda w: f"/api/v1/registrations/{w.pending.pk}/approve/", {}),
+        # Those who see the registration but do not run the fair are refused; others never see it.
+        statuses(404, anonymous=401, **{A: 200, ORG: 200, Y_OFF: 403, L_OFF: 403, MEMBER: 403}),
+    ),
+    "api scan": (
+        api(
+            "post", lambda w: f"/api/v1/gates/{w.gate.pk}/scan/", lambda w: {"token": w.badge_token}
+        ),
+        statuses(404, anonymous=401, **{A: 200, ORG: 200}),
+    ),
+    "api arrivals": (
+        get(lambda w: "/api/v1/fairs/fair-2021/arrivals/"),
+        statuses(403, **{A: 200, ORG: 200, ANALYST: 200}),
+    ),
     "api me": (get(lambda w: "/api/v1/me/"), statuses(200, anonymous=401)),
 }
 

@@ -18,11 +18,11 @@ admin.site.site_title = _("Xiqia")
 admin.site.index_title = _("Administration")
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
-    """An admin whose rows and permissions come from the model's access policy."""
+class ScopedAdminMixin:
+    """Rows and permissions from the model's access policy (for any ModelAdmin)."""
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        return access.scope(request, super().get_queryset(request), access.Action.VIEW)
+        return access.scope(request, super().get_queryset(request), access.Action.VIEW)  # type: ignore[misc]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
@@ -37,6 +37,14 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj) and access.allows(
             request, access.Action.DELETE, obj
         )
+
+
+class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """An admin of a table with change history, scoped by the access policy."""
+
+
+class ScopedLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """An admin of an append-only log (check-ins, scans, keys): scoped, no history of its own."""
 
 
 @admin.register(Region)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from xiqia.core.admin import ScopedAdmin
+from xiqia.core.admin import ScopedAdmin, ScopedLogAdmin
 from xiqia.fair.models import (
     Badge,
     CheckIn,
@@ -118,8 +118,18 @@ class GateAdmin(ScopedAdmin):
     raw_id_fields = ["event"]
 
 
+class ReadOnlyLogAdmin(ScopedLogAdmin):
+    """Logs written only by the check-in service."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnlyAdmin):
+class CheckInAdmin(ReadOnlyLogAdmin):
     list_display = ["badge", "fair", "event", "gate", "scanned_at", "offline"]
     list_filter = ["fair", "gate", "offline"]
     list_select_related = [
@@ -132,13 +142,13 @@ class CheckInAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(ReadOnlyAdmin):
+class ScanAdmin(ReadOnlyLogAdmin):
     list_display = ["scanned_at", "gate", "device_id", "outcome", "offline", "conflict"]
     list_filter = ["outcome", "offline", "gate"]
     list_select_related = ["gate"]
 
 
 @admin.register(FairKey)
-class FairKeyAdmin(ReadOnlyAdmin):
+class FairKeyAdmin(ReadOnlyLogAdmin):
     list_display = ["fair", "public_key", "created_at"]
     exclude = ["private_key_encrypted"]

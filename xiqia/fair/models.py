@@ -241,6 +241,7 @@ class EventSpeaker(models.Model):
     role_zh = models.CharField(_("role (Chinese)"), max_length=60, blank=True)
     role_en = models.CharField(_("role (English)"), max_length=60, blank=True)
     sequence = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("event speaker")
