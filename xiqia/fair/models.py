@@ -115,8 +115,8 @@ class Room(BilingualName):
 
 
 class Speaker(BilingualName):
-    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_zh = models.CharField(_("position (Chinese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("position (English)"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         "directory.Organisation",
         verbose_name=_("organisation"),
@@ -518,6 +518,11 @@ class ScanOutcome(models.TextChoices):
     NO_SEAT = "no_seat", _("no seat at this event")
 
 
+class ScanConflict(models.TextChoices):
+    EARLIER_OFFLINE = "earlier_offline", _("scanned offline before the check-in on record")
+    OTHER_GATE = "other_gate", _("also scanned at another gate")
+
+
 class Scan(models.Model):
     """Every scan a gate reports, accepted or not; offline uploads are de-duplicated by
     (device, client scan id), so uploading the same batch twice changes nothing."""
@@ -547,7 +552,9 @@ class Scan(models.Model):
     scanned_at = models.DateTimeField(_("scanned at"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     offline = models.BooleanField(_("scanned offline"), default=False)
-    conflict = models.CharField(_("conflict"), max_length=200, blank=True)
+    conflict = models.CharField(
+        _("conflict"), max_length=20, choices=ScanConflict.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("scan")
@@ -561,3 +568,21 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gate.code} · {self.get_outcome_display()} · {self.scanned_at:%H:%M:%S}"
+
+    @property
+    def conflict_message(self) -> str:
+        """Explain the conflict in the reader's language (the row stores only its kind)."""
+        return conflict_message(self.conflict, self.scanned_at, self.gate.code)
+
+
+def conflict_message(kind: str, scanned_at: datetime.datetime, gate_code: str) -> str:
+    from django.utils.formats import date_format
+
+    if kind == ScanConflict.EARLIER_OFFLINE:
+        return _(
+            "Scanned offline at %(time)s at gate %(gate)s, before the check-in on record; "
+            "the earlier time is kept."
+        ) % {"time": date_format(timezone.localtime(scanned_at), "H:i"), "gate": gate_code}
+    if kind == ScanConflict.OTHER_GATE:
+        return _("Also scanned at gate %(gate)s.") % {"gate": gate_code}
+    return ""

@@ -40,8 +40,10 @@ from xiqia.fair.models import (
     Registration,
     RegistrationStatus,
     Scan,
+    ScanConflict,
     ScanOutcome,
     SeatStatus,
+    conflict_message,
 )
 
 
@@ -384,6 +386,7 @@ class ScanResult:
     checked_in_at: datetime.datetime | None = None
     gate: str = ""
     conflict: str = ""
+    conflict_kind: str = ""
     duplicate_upload: bool = False
 
     @property
@@ -530,16 +533,14 @@ def _record_scan(
             first = CheckIn.objects.select_related("gate").get(badge=badge, event_id=gate.event_id)
             result = _already(first, person, category)
             if offline and scanned_at < first.scanned_at:
-                result.conflict = _(
-                    "Scanned offline at %(time)s at gate %(gate)s, before the check-in on "
-                    "record; the earlier time is kept."
-                ) % {"time": _local_time(scanned_at), "gate": gate.code}
+                result.conflict_kind = ScanConflict.EARLIER_OFFLINE
                 CheckIn.objects.filter(pk=first.pk).update(
                     scanned_at=scanned_at, gate=gate, offline=True
                 )
                 checkin = first
             elif first.gate_id != gate.pk:
-                result.conflict = _("Also scanned at gate %(gate)s.") % {"gate": gate.code}
+                result.conflict_kind = ScanConflict.OTHER_GATE
+            result.conflict = conflict_message(result.conflict_kind, scanned_at, gate.code)
     assert result is not None  # noqa: S101 (every branch above sets it)
     Scan.objects.create(
         gate=gate,
@@ -551,7 +552,7 @@ def _record_scan(
         scanned_at=scanned_at,
         received_at=received,
         offline=offline,
-        conflict=result.conflict,
+        conflict=result.conflict_kind,
     )
     return result
 
@@ -572,7 +573,7 @@ def _replay(scan: Scan) -> ScanResult:
         name=name,
         checked_in_at=checkin.scanned_at if checkin else None,
         gate=checkin.gate.code if checkin else "",
-        conflict=scan.conflict,
+        conflict=scan.conflict_message,
         duplicate_upload=True,
     )
 
