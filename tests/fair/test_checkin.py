@@ -202,3 +202,12 @@ def test_scan_time_from_the_future_is_clamped_to_arrival(fair_world: FairWorld) 
     )
 
     assert CheckIn.objects.get().scanned_at < future
+
+
+def test_second_scan_answers_in_chinese_by_default(fair_world: FairWorld) -> None:
+    token = token_for(fair_world.register("zhang"))
+    services.check_in(gate=fair_world.side_gate, token=token, scanned_at=at(9, 12))
+
+    again = services.check_in(gate=fair_world.entrance, token=token, scanned_at=at(9, 30))
+
+    assert again.message == "已于 09:12 在 B 门签到。"
