@@ -12,7 +12,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: demo test lint install serve check-chromium clean
+.PHONY: demo test lint install serve check-chromium clean bench
 
 demo: install
 	@echo "==> Migrating the database"
@@ -61,3 +61,8 @@ check-chromium:
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles xiqia/locale/.compiled
+
+# The check-in benchmark: its own PostgreSQL database (xiqia_bench on 127.0.0.1, recreated),
+# gunicorn on 127.0.0.1, bounded load; writes benchmarks/results/ and docs/benchmarks.md.
+bench: install
+	$(PY) benchmarks/checkin.py

@@ -137,6 +137,15 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         get(lambda w: "/fairs/fair-2021/arrivals/"),
         statuses(403, anonymous=302, **{A: 200, ORG: 200}),
     ),
+    "export registrations.xlsx": (
+        get(lambda w: "/fairs/fair-2021/registrations.xlsx"),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "export checkins.xlsx": (
+        get(lambda w: "/fairs/fair-2021/checkins.xlsx"),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "export agenda.ics": (get(lambda w: "/fairs/fair-2021/agenda.ics"), statuses(200)),
     "api registrations": (get(lambda w: "/api/v1/registrations/"), statuses(200, anonymous=401)),
     "api approve": (
         api("post", lambda w: f"/api/v1/registrations/{w.pending.pk}/approve/", {}),
