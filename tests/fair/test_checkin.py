@@ -211,3 +211,26 @@ def test_second_scan_answers_in_chinese_by_default(fair_world: FairWorld) -> Non
     again = services.check_in(gate=fair_world.entrance, token=token, scanned_at=at(9, 30))
 
     assert again.message == "已于 09:12 在 B 门签到。"
+
+
+def test_scan_id_reused_for_another_badge_is_refused_not_replayed(fair_world: FairWorld) -> None:
+    first = token_for(fair_world.register("a"))
+    second = token_for(fair_world.register("b"))
+    services.check_in(gate=fair_world.entrance, token=first, device_id="t1", client_scan_id="42")
+
+    reused = services.check_in(
+        gate=fair_world.entrance, token=second, device_id="t1", client_scan_id="42"
+    )
+
+    assert (reused.outcome, reused.duplicate_upload) == ("invalid", False)
+    assert reused.message == "该扫码编号已在本设备上用于其他参会证或入口。"
+    assert CheckIn.objects.count() == 1 and Scan.objects.count() == 1
+
+
+def test_repeat_scan_writes_no_error_and_one_checkin(fair_world: FairWorld) -> None:
+    token = token_for(fair_world.register("a"))
+
+    results = [services.check_in(gate=fair_world.entrance, token=token).outcome for _ in range(3)]
+
+    assert results == ["accepted", "already", "already"]
+    assert (CheckIn.objects.count(), Scan.objects.count()) == (1, 3)

@@ -350,7 +350,7 @@ class GateViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
     def base_queryset(self) -> Any:
-        return Gate.objects.select_related("fair", "event")
+        return Gate.objects.select_related("fair__signing_key", "event")
 
     def _gate(self) -> Gate:
         gate = self.get_object()

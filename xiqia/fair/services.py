@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -415,43 +415,68 @@ def _refuse(outcome: str, message: str, **extra: Any) -> ScanResult:
     return ScanResult(outcome=outcome, message=message, **extra)
 
 
-def _evaluate(gate: Gate, token: str) -> tuple[Badge | None, ScanResult | None]:
-    """Check a token's signature and badge; return the badge, or the refusal."""
+@dataclass(frozen=True)
+class _Admitted:
+    """A badge that passed every check at a gate, with what the signed token says of it."""
+
+    badge_id: uuid.UUID
+    name: str
+    category: str
+
+
+def _public_key(gate: Gate) -> str:
+    try:
+        return gate.fair.signing_key.public_key
+    except FairKey.DoesNotExist:
+        return fair_key(gate.fair).public_key
+
+
+def _category_label(code: str) -> str:
+    return Category(code).label if code in Category.values else code
+
+
+def _evaluate(gate: Gate, token: str) -> tuple[uuid.UUID | None, _Admitted | ScanResult]:
+    """Check a token's signature and badge; return the badge id and the admission or refusal.
+
+    The name and category come from the signed token itself, so admitting a badge reads one
+    narrow row (its status), not the person.
+    """
     claims = badges.peek_token(token)
     if claims is None:
         return None, _refuse(ScanOutcome.INVALID, _("This is not a badge of this platform."))
     if claims["f"] != gate.fair_id:
         return None, _refuse(ScanOutcome.WRONG_FAIR, _("This badge is for another fair."))
     try:
-        verified = badges.read_token(fair_key(gate.fair).public_key, token)
-    except badges.InvalidToken:
+        verified = badges.read_token(_public_key(gate), token)
+        badge_id = uuid.UUID(hex=verified.badge_id)
+    except (badges.InvalidToken, ValueError):
         return None, _refuse(
             ScanOutcome.INVALID, _("The badge's signature does not hold: it is forged or damaged.")
         )
-    badge = (
-        Badge.objects.select_related("registration__person").filter(pk=verified.badge_id).first()
+    row = (
+        Badge.objects.filter(pk=badge_id)
+        .values_list("status", "revoked_reason", "registration_id")
+        .first()
     )
-    if badge is None:
+    if row is None:
         return None, _refuse(ScanOutcome.UNKNOWN, _("Unknown badge."))
-    if badge.status == BadgeStatus.REVOKED:
-        return badge, _refuse(
+    status, revoked_reason, registration_id = row
+    if status == BadgeStatus.REVOKED:
+        return badge_id, _refuse(
             ScanOutcome.REVOKED,
-            _("Badge revoked: %(reason)s")
-            % {"reason": badge.revoked_reason or _("no reason given")},
+            _("Badge revoked: %(reason)s") % {"reason": revoked_reason or _("no reason given")},
             name=verified.name,
         )
     if (
         gate.event_id
         and not EventRegistration.objects.filter(
-            registration_id=badge.registration_id,
-            event_id=gate.event_id,
-            status=SeatStatus.CONFIRMED,
+            registration_id=registration_id, event_id=gate.event_id, status=SeatStatus.CONFIRMED
         ).exists()
     ):
-        return badge, _refuse(
+        return badge_id, _refuse(
             ScanOutcome.NO_SEAT, _("No confirmed seat at this event."), name=verified.name
         )
-    return badge, None
+    return badge_id, _Admitted(badge_id, verified.name, _category_label(verified.category))
 
 
 def _already(checkin: CheckIn, name: str, category: str) -> ScanResult:
@@ -477,23 +502,40 @@ def check_in(
 ) -> ScanResult:
     """Record one scan at a gate; the first accepted scan of a badge is the one that counts.
 
-    Idempotent per (device, client scan id): the same scan sent twice is answered from the
-    first time and recorded once.
+    Idempotent per (device, client scan id): the same scan sent again is answered from the
+    first time and recorded once (the unique constraint decides, not a prior read).
     """
     received = timezone.now()
     # A device's clock is not trusted into the future: a scan cannot be later than its arrival.
     scanned_at = min(scanned_at, received) if scanned_at else received
     client_scan_id = client_scan_id or uuid.uuid4().hex
-    previous = Scan.objects.filter(device_id=device_id, client_scan_id=client_scan_id).first()
-    if previous is not None:
-        return _replay(previous)
     try:
         with transaction.atomic():
             return _record_scan(
                 gate, token, scanned_at, received, device_id, client_scan_id, offline
             )
-    except IntegrityError:  # the same scan arrived twice at once; the other one recorded it
-        return _replay(Scan.objects.get(device_id=device_id, client_scan_id=client_scan_id))
+    except IntegrityError:  # this device sent this scan before: everything above rolled back
+        return _replay(gate, token, device_id, client_scan_id)
+
+
+def _insert_checkin(values: dict[str, Any]) -> int | None:
+    """Insert a check-in unless the badge has one here already; return its id, or None.
+
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: a repeat scan is common at a gate, and
+    taking it as an IntegrityError would cost a savepoint and an error in PostgreSQL's log.
+    Both PostgreSQL and SQLite (3.35+) understand it.
+    """
+    qn = connection.ops.quote_name
+    fields = [CheckIn._meta.get_field(name) for name in values]
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    # Names come from the model's own metadata; values go as parameters.
+    table, columns = qn(CheckIn._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608, E501
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _record_scan(
@@ -505,64 +547,78 @@ def _record_scan(
     client_scan_id: str,
     offline: bool,
 ) -> ScanResult:
-    badge, result = _evaluate(gate, token)
-    checkin = None
-    if result is None and badge is not None:
-        person = badge.registration.person.get_full_name()
-        category = badge.registration.get_category_display()
-        try:
-            with transaction.atomic():
-                checkin = CheckIn.objects.create(
-                    badge=badge,
-                    fair_id=gate.fair_id,
-                    event_id=gate.event_id,
-                    gate=gate,
-                    scanned_at=scanned_at,
-                    received_at=received,
-                    offline=offline,
-                )
+    badge_id, verdict = _evaluate(gate, token)
+    checkin_id = None
+    conflict_kind = ""
+    if isinstance(verdict, ScanResult):
+        result = verdict
+    else:
+        checkin_id = _insert_checkin(
+            {
+                "badge": badge_id,
+                "fair": gate.fair_id,
+                "event": gate.event_id,
+                "gate": gate.pk,
+                "scanned_at": scanned_at,
+                "received_at": received,
+                "offline": offline,
+            }
+        )
+        if checkin_id is not None:
             result = ScanResult(
                 outcome=ScanOutcome.ACCEPTED,
-                message=_("Welcome, %(name)s.") % {"name": person},
-                name=person,
-                category=category,
+                message=_("Welcome, %(name)s.") % {"name": verdict.name},
+                name=verdict.name,
+                category=verdict.category,
                 checked_in_at=scanned_at,
                 gate=gate.code,
             )
-        except IntegrityError:  # checked in before, here or at another gate
-            first = CheckIn.objects.select_related("gate").get(badge=badge, event_id=gate.event_id)
-            result = _already(first, person, category)
+        else:  # checked in before, here or at another gate
+            first = CheckIn.objects.select_related("gate").get(
+                badge_id=badge_id, event_id=gate.event_id
+            )
+            result = _already(first, verdict.name, verdict.category)
             if offline and scanned_at < first.scanned_at:
-                result.conflict_kind = ScanConflict.EARLIER_OFFLINE
+                conflict_kind = ScanConflict.EARLIER_OFFLINE
                 CheckIn.objects.filter(pk=first.pk).update(
                     scanned_at=scanned_at, gate=gate, offline=True
                 )
-                checkin = first
+                checkin_id = first.pk
             elif first.gate_id != gate.pk:
-                result.conflict_kind = ScanConflict.OTHER_GATE
-            result.conflict = conflict_message(result.conflict_kind, scanned_at, gate.code)
-    assert result is not None  # noqa: S101 (every branch above sets it)
+                conflict_kind = ScanConflict.OTHER_GATE
+            result.conflict_kind = conflict_kind
+            result.conflict = conflict_message(conflict_kind, scanned_at, gate.code)
     Scan.objects.create(
         gate=gate,
         device_id=device_id,
         client_scan_id=client_scan_id,
-        badge=badge,
+        badge_id=badge_id,
         outcome=result.outcome,
-        checkin=checkin,
+        checkin_id=checkin_id,
         scanned_at=scanned_at,
         received_at=received,
         offline=offline,
-        conflict=result.conflict_kind,
+        conflict=conflict_kind,
     )
     return result
 
 
-def _replay(scan: Scan) -> ScanResult:
+def _replay(gate: Gate, token: str, device_id: str, client_scan_id: str) -> ScanResult:
     """Answer a scan that was already received, without recording it again."""
-    name = scan.badge.registration.person.get_full_name() if scan.badge_id else ""
+    scan = Scan.objects.select_related("badge__registration__person").get(
+        device_id=device_id, client_scan_id=client_scan_id
+    )
+    claims = badges.peek_token(token) or {}
+    if scan.gate_id != gate.pk or (scan.badge_id and claims.get("b") != scan.badge_id.hex):
+        # A device reused a scan id for another badge or gate: answer, record nothing.
+        return _refuse(
+            ScanOutcome.INVALID,
+            _("This scan id was already used on this device for another badge or gate."),
+        )
+    registration = scan.badge.registration if scan.badge_id else None
     checkin = (
         CheckIn.objects.select_related("gate")
-        .filter(badge_id=scan.badge_id, event_id=scan.gate.event_id)
+        .filter(badge_id=scan.badge_id, event_id=gate.event_id)
         .first()
         if scan.badge_id
         else None
@@ -570,7 +626,8 @@ def _replay(scan: Scan) -> ScanResult:
     return ScanResult(
         outcome=scan.outcome,
         message=scan.get_outcome_display(),
-        name=name,
+        name=registration.person.get_full_name() if registration else "",
+        category=registration.get_category_display() if registration else "",
         checked_in_at=checkin.scanned_at if checkin else None,
         gate=checkin.gate.code if checkin else "",
         conflict=scan.conflict_message,
