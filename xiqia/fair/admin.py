@@ -79,7 +79,7 @@ class SpeakerAdmin(ScopedAdmin):
     raw_id_fields = ["organisation"]
 
 
-class ReadOnlyAdmin(ScopedAdmin):
+class ServiceWritten:
     """Records written only by the fair's services: the back office reads them."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -87,6 +87,10 @@ class ReadOnlyAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class ReadOnlyAdmin(ServiceWritten, ScopedAdmin):
+    pass
 
 
 @admin.register(Registration)
@@ -118,14 +122,8 @@ class GateAdmin(ScopedAdmin):
     raw_id_fields = ["event"]
 
 
-class ReadOnlyLogAdmin(ScopedLogAdmin):
-    """Logs written only by the check-in service."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+class ReadOnlyLogAdmin(ServiceWritten, ScopedLogAdmin):
+    pass
 
 
 @admin.register(CheckIn)
