@@ -82,3 +82,17 @@ def test_language_switch_sets_the_cookie() -> None:
     with translation.override("zh-hans"):
         client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "名录" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_in_switches_to_the_preferred_language() -> None:
+    from tests.conftest import PASSWORD, make_user
+
+    person = make_user("smith")
+    person.preferred_language = "en"
+    person.save()
+    client = Client()
+
+    client.post("/accounts/login/", {"username": "smith", "password": PASSWORD})
+
+    assert "Directory" in client.get("/").content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -19,10 +20,25 @@ from xiqia.accounts.policies import may_list_people
 from xiqia.core.errors import DomainError, add_to_form
 
 
+def _remember_language(response: HttpResponse, user: User) -> HttpResponse:
+    """Make the person's preferred language the interface's, as the language switch does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.preferred_language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        return _remember_language(super().form_valid(form), form.get_user())
 
 
 @login_required
@@ -39,12 +55,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update_profile(user=user, **form.cleaned_data)
+            updated = services.user_update_profile(user=user, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, _("Your profile was saved."))
-            return redirect("accounts:profile")
+            return _remember_language(redirect("accounts:profile"), updated)
     memberships = user.memberships.select_related("organisation", "region")
     return render(
         request, "accounts/profile.html", {"form": form, "memberships": memberships, "person": user}

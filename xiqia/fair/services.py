@@ -120,8 +120,8 @@ def registration_create(
     A fair without approval approves at once and issues the badge. A seat at each chosen
     event is confirmed while seats last; after that the person joins the event's waitlist.
     """
-    organiser = actor is not None and _is_organiser(actor)
-    if actor is not None and not organiser and actor != person:
+    organiser = actor is None or _is_organiser(actor)  # no actor: trusted system code
+    if not organiser and actor != person:
         raise PermissionDenied
     if not organiser and not (fair.is_published and fair.registration_open(now)):
         raise DomainError(_("Registration for this fair is not open."), code="registration_closed")
