@@ -177,12 +177,12 @@ def load_generated(rng: random.Random) -> dict[str, int]:
             events=chosen,
             origin=Origin.GENERATED,
             actor=None,
-            now=_at(10, 9, 0),
+            now=_at(10 + i % 5, 9, i),
         )
         registered += 1
         if i % 6 == 5:
             continue  # left pending, for the organiser's queue
-        services.registration_approve(registration=registration, actor=None)
+        services.registration_approve(registration=registration, actor=None, now=_at(16, 10, i))
         if i % 4 == 0:
             badge_token = services.badge_token(registration.badge)
             services.check_in(

@@ -145,11 +145,11 @@ def registration_create(
         "decided_at": None,
         "decision_reason": "",
         "origin": origin,
+        "created_at": now or timezone.now(),
     }
     if existing is not None:
         for name, value in values.items():
             setattr(existing, name, value)
-        existing.created_at = timezone.now()
         registration = existing
     else:
         registration = Registration(fair=fair, person=person, **values)
@@ -165,7 +165,7 @@ def registration_create(
     for event in events:
         seat_request(registration=registration, event=event, organiser=organiser, now=now)
     if not fair.requires_approval:
-        _approve(registration, actor=None)
+        _approve(registration, actor=None, now=now)
     return registration
 
 
@@ -210,7 +210,7 @@ def seat_request(
     ):
         raise Conflict(_("You already have a place at this event."), code="already_seated")
     confirmed = _take_seat(event)
-    now = timezone.now()
+    now = now or timezone.now()
     seat = EventRegistration(
         registration=registration,
         event=event,
@@ -268,14 +268,19 @@ def seat_cancel(*, seat: EventRegistration, actor: Any) -> EventRegistration:
     return seat
 
 
-def _approve(registration: Registration, actor: Any) -> Registration:
+def _approve(
+    registration: Registration, actor: Any, now: datetime.datetime | None = None
+) -> Registration:
     fair_key(registration.fair)  # the badge's token is signed with it; make it before first view
+    now = now or timezone.now()
     registration.status = RegistrationStatus.APPROVED
     registration.decided_by = actor
-    registration.decided_at = timezone.now()
+    registration.decided_at = now
     registration._history_user = actor  # type: ignore[attr-defined]
     registration.save()
-    badge, created = Badge.objects.get_or_create(registration=registration)
+    badge, created = Badge.objects.get_or_create(
+        registration=registration, defaults={"issued_at": now}
+    )
     if not created and badge.status != BadgeStatus.ACTIVE:
         badge.status, badge.revoked_at, badge.revoked_reason = BadgeStatus.ACTIVE, None, ""
         badge.save()
@@ -291,8 +296,10 @@ def _locked(registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def registration_approve(*, registration: Registration, actor: Any) -> Registration:
-    """Approve a pending registration and issue its badge."""
+def registration_approve(
+    *, registration: Registration, actor: Any, now: datetime.datetime | None = None
+) -> Registration:
+    """Approve a pending registration and issue its badge (``now``: when, if not now)."""
     _require_organiser(actor)
     registration = _locked(registration)
     if registration.status != RegistrationStatus.PENDING:
@@ -301,7 +308,7 @@ def registration_approve(*, registration: Registration, actor: Any) -> Registrat
             % {"status": registration.get_status_display()},
             code="not_pending",
         )
-    return _approve(registration, actor)
+    return _approve(registration, actor, now=now)
 
 
 def registrations_approve(*, registrations: Iterable[Registration], actor: Any) -> int:
