@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from xiqia.accounts import access
-from xiqia.core.models import Region
+from xiqia.core.models import CalendarDay, Region
 
 admin.site.site_header = _("Xiqia back office")
 admin.site.site_title = _("Xiqia")
@@ -54,3 +55,32 @@ class RegionAdmin(ScopedAdmin):
     search_fields = ["code", "name_zh", "name_en"]
     raw_id_fields = ["successor"]
     list_select_related = ["successor"]
+
+
+class CalendarYearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> Any:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ScopedAdmin):
+    """The editable official calendar: entries override the built-in one (``core.workdays``)."""
+
+    list_display = ["date", "weekday", "kind", "name_zh", "name_en", "origin"]
+    list_filter = ["kind", CalendarYearFilter]
+    date_hierarchy = "date"
+    search_fields = ["name_zh", "name_en", "note"]
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarDay) -> str:
+        return date_format(obj.date, "l")

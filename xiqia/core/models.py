@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiqia.core.origin import OriginField
+
 
 def localized(zh: str, en: str) -> str:
     """Return the Chinese or English text for the active language, falling back to the other."""
@@ -147,3 +149,49 @@ class Region(BilingualName):
 
 def current_year() -> int:
     return timezone.localdate().year
+
+
+class CalendarDay(models.Model):
+    """One day of the official calendar entered by an administrator (see ``core.workdays``).
+
+    An entry overrides the built-in calendar (the ``chinese-calendar`` package) for its date.
+    A year the package does not know counts as known only once it has at least one holiday
+    entry; its other days then follow the week (Monday to Friday work, weekends rest).
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        ADJUSTED_WORKING_DAY = "adjusted", _("adjusted working day (weekend worked)")
+        WORKING_DAY = "working", _("working day")
+        REST_DAY = "rest", _("rest day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)  # 劳动节
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)  # Labour Day
+    note = models.TextField(_("note"), blank=True)
+    origin = OriginField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["holiday", "adjusted", "working", "rest"]),
+                name="calendarday_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.name or self.get_kind_display()
+        return f"{self.date.isoformat()} {label}"
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind in (self.Kind.ADJUSTED_WORKING_DAY, self.Kind.WORKING_DAY)

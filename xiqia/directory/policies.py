@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from xiqia.accounts.access import ALL, Policy, Principal, register
 from xiqia.accounts.models import Role
-from xiqia.core.models import Region
+from xiqia.core.models import CalendarDay, Region
 from xiqia.directory.models import Industry, Organisation
 
 
@@ -53,6 +53,16 @@ class RegionPolicy(Policy):
     """The code table is public reference data; only administrators edit it."""
 
     model = Region
+
+    def view_q(self, principal: Principal) -> Q | None:
+        return ALL
+
+
+@register
+class CalendarDayPolicy(Policy):
+    """The official calendar is public reference data; only administrators edit it."""
+
+    model = CalendarDay
 
     def view_q(self, principal: Principal) -> Q | None:
         return ALL
