@@ -62,7 +62,9 @@ check-chromium:
 clean:
 	rm -rf $(VENV) node_modules staticfiles xiqia/locale/.compiled
 
-# The check-in benchmark: its own PostgreSQL database (xiqia_bench on 127.0.0.1, recreated),
-# gunicorn on 127.0.0.1, bounded load; writes benchmarks/results/ and docs/benchmarks.md.
+# The benchmarks. Check-in: its own PostgreSQL database (xiqia_bench on 127.0.0.1, recreated),
+# gunicorn on 127.0.0.1, bounded load. Scheduling: pure Python, generated instances. Both
+# write benchmarks/results/ and their section of docs/benchmarks.md.
 bench: install
 	$(PY) benchmarks/checkin.py
+	$(PY) benchmarks/scheduling.py
