@@ -165,3 +165,22 @@ def test_api_programme_is_public(fair_world: FairWorld) -> None:
         "开放型经济论坛",
         "金卡纳技巧绕桩赛",
     }
+
+
+def test_api_reject_with_reason_and_cancel_own(fair_world: FairWorld) -> None:
+    rejected = fair_world.register("a", approve=False)
+    mine = fair_world.register("b", fair_world.race)
+
+    response = post(
+        client_for(fair_world.organiser),
+        f"/api/v1/registrations/{rejected.pk}/reject/",
+        {"reason": "资料不全"},
+    )
+    cancelled = post(client_for(mine.person), f"/api/v1/registrations/{mine.pk}/cancel/", {})
+
+    assert (response.json()["status"], response.json()["decision_reason"]) == (
+        "rejected",
+        "资料不全",
+    )
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
+    assert [s["status"] for s in cancelled.json()["seats"]] == ["cancelled"]

@@ -231,12 +231,10 @@ class RegistrationViewSet(
         )
         return self._output(registration)
 
-    @extend_schema(request=DecisionInput, responses=RegistrationOutput)
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str) -> Response:
+    def _close(self, request: Request, service: Any) -> Response:
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        registration = services.registration_reject(
+        registration = service(
             registration=self.get_object(),
             actor=request.user,
             reason=data.validated_data.get("reason", ""),
@@ -245,15 +243,13 @@ class RegistrationViewSet(
 
     @extend_schema(request=DecisionInput, responses=RegistrationOutput)
     @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._close(request, services.registration_reject)
+
+    @extend_schema(request=DecisionInput, responses=RegistrationOutput)
+    @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        registration = services.registration_cancel(
-            registration=self.get_object(),
-            actor=request.user,
-            reason=data.validated_data.get("reason", ""),
-        )
-        return self._output(registration)
+        return self._close(request, services.registration_cancel)
 
     @extend_schema(
         request=BulkApproveInput,
