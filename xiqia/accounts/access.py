@@ -180,10 +180,6 @@ def policy_for(model: type[models.Model]) -> Policy:
         raise LookupError(f"no access policy registered for {model.__name__}") from None
 
 
-def registered_models() -> list[type[models.Model]]:
-    return list(_policies)
-
-
 def _principal(who: Any) -> Principal:
     if isinstance(who, Principal):
         return who

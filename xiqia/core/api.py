@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -112,15 +112,6 @@ class ScopedViewSetMixin:
         elif self.request.method == "DELETE":
             access.require(self.request, access.Action.DELETE, obj)
         return obj
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The error format, for the OpenAPI schema."""
-
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -6,7 +6,6 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -145,10 +144,6 @@ class Region(BilingualName):
                 break
             seen.add(region.pk)
         return region
-
-
-def current_year() -> int:
-    return timezone.localdate().year
 
 
 class CalendarDay(models.Model):

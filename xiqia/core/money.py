@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
@@ -54,11 +53,6 @@ def format_yuan(amount: Decimal | int | str | None, language: str | None = None)
 
 
 AMOUNT_UNITS = {"yuan": Decimal(1), "wan": WAN, "yi": YI}
-AMOUNT_UNIT_LABELS = {
-    "yuan": _("yuan"),
-    "wan": _("10,000 yuan (万元)"),
-    "yi": _("100 million yuan (亿元)"),
-}
 
 
 def to_yuan(value: Decimal | int | str, unit: str) -> Decimal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from xiqia.accounts import access
 from xiqia.core.models import Region
@@ -66,15 +66,3 @@ def region_periods(code: str) -> QuerySet[Region]:
         .prefetch_related("predecessors")
         .order_by("valid_from")
     )
-
-
-def organisation_counts_by_region(prefixes: list[str]) -> dict[str, int]:
-    """Return how many organisations sit in each region prefix."""
-    counts = {}
-    for prefix in prefixes:
-        counts[prefix] = Organisation.objects.filter(region__code__startswith=prefix).count()
-    return counts
-
-
-def industry_list() -> QuerySet[Industry]:
-    return Industry.objects.annotate(organisation_count=Count("organisations")).order_by("code")
