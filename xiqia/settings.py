@@ -117,6 +117,9 @@ INSTALLED_APPS = [
     "xiqia.directory",
     "xiqia.accounts",
     "xiqia.fair",
+    "xiqia.matchmaking",
+    "xiqia.investment",
+    "xiqia.tourism",
     "xiqia.dashboard",
 ]
 

@@ -59,7 +59,10 @@ def test_participant_registers_and_opens_badge(page: Page, demo: str) -> None:
     )
     qr = page.locator("img[data-badge-qr]")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The QR is a separate request: wait for it to decode rather than sample once.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000
+    )
     expect(page.locator("[data-print]")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "badge.png"), full_page=True)
 
