@@ -6,3 +6,6 @@ class InvestmentConfig(AppConfig):
     name = "xiqia.investment"
     label = "investment"
     verbose_name = _("Investment")
+
+    def ready(self) -> None:
+        from xiqia.investment import policies  # noqa: F401  (registers the access policies)
