@@ -6,3 +6,6 @@ class TourismConfig(AppConfig):
     name = "xiqia.tourism"
     label = "tourism"
     verbose_name = _("Culture and tourism")
+
+    def ready(self) -> None:
+        from xiqia.tourism import policies  # noqa: F401  (registers the access policies)

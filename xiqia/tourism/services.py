@@ -1,0 +1,405 @@
+"""Writes for culture and tourism: campaigns, claims, redemption, discounts, personal data.
+
+Stock: a claim inserts the voucher first (the unique constraint on campaign + ID digest + slot
+refuses a second claim by the same person) and then takes one from the campaign's stock with a
+single conditional UPDATE (``remaining = remaining - 1 WHERE remaining > 0``). No count is read
+and acted on, so no concurrency can over-issue; when the UPDATE finds nothing left, the whole
+transaction, voucher included, is rolled back. The stock row is locked only from that UPDATE to
+the commit, the last two statements of the claim.
+
+Lock waits are bounded on PostgreSQL (``SET LOCAL lock_timeout``): a claim that cannot get its
+lock in time ends with a clean "busy, try again" (409), never a pile-up of waiting workers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiqia.accounts import access
+from xiqia.core import personal
+from xiqia.core.errors import Conflict, DomainError
+from xiqia.core.models import Region
+from xiqia.core.origin import Origin
+from xiqia.core.personal import PersonalKind
+from xiqia.tourism.models import (
+    AllocationMode,
+    DiscountDecision,
+    IdempotencyKey,
+    Merchant,
+    PersonalDataAccess,
+    Proof,
+    ResidentDiscountPolicy,
+    Voucher,
+    VoucherCampaign,
+    VoucherStatus,
+)
+
+# Lock waits end well inside the 3 seconds a client is promised an answer in.
+LOCK_TIMEOUT_MS = 1500
+STATEMENT_TIMEOUT_MS = 2500
+
+
+def _bound_waits() -> None:
+    """Bound lock waits and statements for the rest of this transaction (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}; "
+                f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}"
+            )
+
+
+def busy() -> Conflict:
+    return Conflict(_("Many people are claiming right now. Please try again."), code="busy")
+
+
+# Campaigns -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_save(*, campaign: VoucherCampaign, actor: Any) -> VoucherCampaign:
+    """Create or update a campaign; a new total moves the stock left by the same amount."""
+    if campaign.pk is None:
+        if actor is not None and not access.can_create(actor, VoucherCampaign, campaign):
+            raise PermissionDenied
+        campaign.remaining = campaign.total_count
+    else:
+        if actor is not None:
+            access.require(actor, access.Action.CHANGE, campaign)
+        current = VoucherCampaign.objects.select_for_update().get(pk=campaign.pk)
+        issued = current.total_count - current.remaining
+        if campaign.total_count < issued:
+            raise ValidationError(
+                {"total_count": _("%(issued)s vouchers are already issued.") % {"issued": issued}}
+            )
+        campaign.remaining = campaign.total_count - issued
+    campaign.full_clean(exclude=["remaining"])
+    campaign._history_user = actor
+    campaign.save()
+    return campaign
+
+
+# Claiming --------------------------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise ValidationError({"holder_name": _("Enter the name on the ID card.")})
+    if len(name) > 60:
+        raise ValidationError({"holder_name": _("The name is too long.")})
+    return name
+
+
+def _clean_id_number(raw: str) -> str:
+    try:
+        return personal.validate(PersonalKind.ID_NUMBER, raw)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+
+
+def _check_eligible(campaign: VoucherCampaign, residence_region: Region | None) -> None:
+    """The declared district of residence decides, never the ID number's prefix."""
+    eligible = list(campaign.eligible_regions.all())
+    if not eligible:
+        return
+    if residence_region is None:
+        raise ValidationError(
+            {"residence_region": _("Choose the district you live in.")}, code="required"
+        )
+    if not any(residence_region.code.startswith(r.prefix) for r in eligible):
+        raise DomainError(
+            _("This campaign is for residents of %(regions)s.")
+            % {"regions": "、".join(str(r.name) for r in eligible)},
+            code="not_eligible",
+        )
+
+
+@transaction.atomic
+def voucher_claim(
+    *,
+    campaign: VoucherCampaign,
+    holder_name: str,
+    id_number: str,
+    residence_region: Region | None = None,
+    holder: Any = None,
+    actor: Any = None,
+    now: datetime.datetime | None = None,
+    origin: str = Origin.ENTERED,
+) -> Voucher:
+    """Claim a voucher of a first-come campaign for a named person, while stock lasts.
+
+    ``now`` is for trusted system code (the demo loader) only; requests always use the server
+    clock. Refusals: invalid name or ID (checksum, region code), not open, not eligible,
+    already claimed, sold out, busy.
+    """
+    if actor is not None and holder != actor:
+        raise PermissionDenied
+    name = _clean_name(holder_name)
+    number = _clean_id_number(id_number)
+    if actor is not None and not campaign.is_published:
+        raise DomainError(_("This campaign is not open."), code="claim_closed")
+    if campaign.allocation_mode != AllocationMode.FCFS:
+        raise DomainError(
+            _("This campaign is allocated by lottery: register for the draw instead."),
+            code="lottery_campaign",
+        )
+    now = timezone.now() if (now is None or actor is not None) else now
+    if now < campaign.claim_opens_at:
+        raise DomainError(_("Claiming has not opened yet."), code="claim_not_open")
+    if now >= campaign.claim_closes_at:
+        raise DomainError(_("Claiming has closed."), code="claim_closed")
+    if campaign.remaining == 0:
+        # Stock only ever falls (save for an administrator raising the total), so a zero read
+        # with the campaign is final: refuse without touching the hot row.
+        raise _sold_out()
+    _check_eligible(campaign, residence_region)
+    _bound_waits()
+    id_digest = personal.digest(PersonalKind.ID_NUMBER, number)
+    slot = 1
+    if campaign.per_person_limit > 1:
+        slot = Voucher.objects.filter(campaign=campaign, id_number_digest=id_digest).count() + 1
+    if slot > campaign.per_person_limit:
+        raise _already_claimed(campaign)
+    voucher = Voucher(
+        campaign=campaign,
+        holder=holder,
+        holder_name=name,
+        id_number=personal.PersonalValue(PersonalKind.ID_NUMBER, number),
+        slot=slot,
+        residence_region=residence_region,
+        claimed_at=now,
+        origin=origin,
+    )
+    try:
+        voucher.save(force_insert=True)
+        taken = VoucherCampaign.objects.filter(pk=campaign.pk, remaining__gt=0).update(
+            remaining=F("remaining") - 1
+        )
+    except IntegrityError as exc:
+        # The same person claiming at the same moment from two places: one insert wins.
+        if campaign.per_person_limit > 1:
+            raise busy() from exc
+        raise _already_claimed(campaign) from exc
+    except OperationalError as exc:  # lock_timeout or statement_timeout
+        raise busy() from exc
+    if not taken:
+        raise _sold_out()
+    return voucher
+
+
+def _sold_out() -> DomainError:
+    return DomainError(_("All vouchers of this campaign have been claimed."), code="sold_out")
+
+
+def _already_claimed(campaign: VoucherCampaign) -> Conflict:
+    if campaign.per_person_limit == 1:
+        message = _("This ID number has already claimed a voucher of this campaign.")
+    else:
+        message = _("This ID number has already claimed %(count)s vouchers of this campaign.") % {
+            "count": campaign.per_person_limit
+        }
+    return Conflict(message, code="already_claimed")
+
+
+# Redemption ------------------------------------------------------------------------------------
+
+
+def may_redeem_at(actor: Any, merchant: Merchant) -> bool:
+    """Return whether a user works the till of a merchant (or is a platform administrator)."""
+    principal = access.principal_for(actor)
+    if principal.is_admin:
+        return True
+    if not principal.is_authenticated:
+        return False
+    if (
+        merchant.organisation_id is not None
+        and merchant.organisation_id in principal.organisation_ids
+    ):
+        return True
+    return merchant.cashiers.filter(pk=actor.pk).exists()
+
+
+@transaction.atomic
+def voucher_redeem(
+    *,
+    code: str,
+    merchant: Merchant,
+    spend: Decimal,
+    actor: Any,
+    now: datetime.datetime | None = None,
+) -> Voucher:
+    """Redeem a voucher at a merchant, once: the first of two cashiers wins, the other is told."""
+    if actor is not None and not may_redeem_at(actor, merchant):
+        raise PermissionDenied
+    now = timezone.now() if (now is None or actor is not None) else now
+    code = str(code).strip()
+    voucher = Voucher.objects.select_related("campaign").filter(code=code).first() if code else None
+    if voucher is None:
+        raise DomainError(_("No voucher has this code."), code="unknown_voucher")
+    campaign = voucher.campaign
+    if not campaign.merchants.filter(pk=merchant.pk).exists():
+        raise DomainError(
+            _("This voucher cannot be used at %(merchant)s.") % {"merchant": merchant.name},
+            code="merchant_not_participating",
+        )
+    if voucher.status == VoucherStatus.REDEEMED:
+        raise _just_used(voucher)
+    if now < campaign.valid_from:
+        raise DomainError(_("This voucher is not valid yet."), code="not_yet_valid")
+    if now >= campaign.valid_until:
+        raise DomainError(_("This voucher has expired."), code="expired")
+    spend = Decimal(spend)
+    if spend < campaign.min_spend:
+        raise DomainError(
+            _("The spend must be at least %(amount)s yuan.") % {"amount": campaign.min_spend},
+            code="below_min_spend",
+        )
+    _bound_waits()
+    try:
+        changed = Voucher.objects.filter(pk=voucher.pk, status=VoucherStatus.CLAIMED).update(
+            status=VoucherStatus.REDEEMED,
+            redeemed_at=now,
+            merchant=merchant,
+            spend=spend,
+            redeemed_by=actor,
+        )
+    except OperationalError as exc:
+        raise busy() from exc
+    if not changed:  # another cashier redeemed it between our read and our update
+        voucher.refresh_from_db()
+        raise _just_used(voucher)
+    voucher.refresh_from_db()
+    return voucher
+
+
+def _just_used(voucher: Voucher) -> Conflict:
+    when = (
+        timezone.localtime(voucher.redeemed_at).strftime("%H:%M:%S") if voucher.redeemed_at else ""
+    )
+    return Conflict(
+        _("This voucher was just used (at %(time)s).") % {"time": when}, code="already_redeemed"
+    )
+
+
+# Resident discounts ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def discount_decide(
+    *,
+    policy: ResidentDiscountPolicy,
+    proof: str,
+    region: Region,
+    gate: str,
+    actor: Any,
+    now: datetime.datetime | None = None,
+    origin: str = Origin.ENTERED,
+) -> DiscountDecision:
+    """Record a gate's decision: class of proof, district of residence, time and gate only.
+
+    The district is the one the proof's address shows, as the staff read it; the ID number's
+    prefix never decides residency (see ``RESIDENCY_RULE``).
+    """
+    if actor is not None and not access.allows(actor, access.Action.CHANGE, policy):
+        raise PermissionDenied
+    if proof not in Proof.values or not policy.accepts(proof):
+        raise ValidationError({"proof": _("This spot does not accept this proof.")})
+    if not gate.strip():
+        raise ValidationError({"gate": _("Name the gate.")})
+    eligible = list(policy.eligible_regions.all())
+    granted = any(region.code.startswith(r.prefix) for r in eligible)
+    decision = DiscountDecision(
+        policy=policy,
+        proof=proof,
+        region=region,
+        granted=granted,
+        gate=gate.strip(),
+        decided_at=now or timezone.now(),
+        recorded_by=actor,
+        origin=origin,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+# Personal data ---------------------------------------------------------------------------------
+
+
+def may_see_personal_data(actor: Any, voucher: Voucher) -> bool:
+    """Those who run the campaign may see a holder's number unmasked (and it is logged)."""
+    from xiqia.tourism.policies import campaigns_run_by
+
+    principal = access.principal_for(actor)
+    q = campaigns_run_by(principal)
+    if q is None:
+        return False
+    return VoucherCampaign.objects.filter(q, pk=voucher.campaign_id).exists()
+
+
+@transaction.atomic
+def voucher_reveal_id_number(*, voucher: Voucher, actor: Any, reason: str) -> str:
+    """Return a holder's ID number unmasked, writing the view to the audit log first."""
+    if not may_see_personal_data(actor, voucher):
+        raise PermissionDenied
+    reason = " ".join(str(reason).split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need to see the number.")})
+    if not voucher.id_number:
+        raise DomainError(_("This voucher's personal data has been purged."), code="purged")
+    PersonalDataAccess.objects.create(
+        viewer=actor,
+        voucher=voucher,
+        campaign_id=voucher.campaign_id,
+        field="id_number",
+        reason=reason[:200],
+    )
+    return voucher.id_number.reveal()
+
+
+@transaction.atomic
+def campaign_purge_personal_data(
+    *, campaign: VoucherCampaign, actor: Any = None, now: datetime.datetime | None = None
+) -> int:
+    """Erase holders' names, ID numbers and accounts once the retention period has passed.
+
+    The vouchers stay (status, merchant, spend, dates), so every statistic stays. Return the
+    number of vouchers purged.
+    """
+    if actor is not None and not access.allows(actor, access.Action.CHANGE, campaign):
+        raise PermissionDenied
+    now = now or timezone.now()
+    if now < campaign.purge_due_at():
+        raise DomainError(
+            _("Personal data of this campaign is kept until %(date)s.")
+            % {"date": timezone.localtime(campaign.purge_due_at()).date().isoformat()},
+            code="retention_running",
+        )
+    purged = (
+        Voucher.objects.filter(campaign=campaign)
+        .exclude(holder_name="", id_number="", holder=None)
+        .update(holder_name="", id_number="", id_number_digest=None, holder=None)
+    )
+    IdempotencyKey.objects.filter(voucher__campaign=campaign).delete()
+    VoucherCampaign.objects.filter(pk=campaign.pk).update(personal_data_purged_at=now)
+    campaign.personal_data_purged_at = now
+    return purged
+
+
+def purge_due_campaigns(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Purge every campaign whose retention period has passed; return vouchers purged by slug."""
+    now = now or timezone.now()
+    done: dict[str, int] = {}
+    for campaign in VoucherCampaign.objects.filter(valid_until__lt=now):
+        if now >= campaign.purge_due_at():
+            done[campaign.slug] = campaign_purge_personal_data(campaign=campaign, now=now)
+    return done
