@@ -19,6 +19,20 @@ from xiqia.directory.models import Industry, Organisation
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Any:
+    """Start each test with empty caches: ids are reused after a rollback on SQLite."""
+    from django.core.cache import cache
+
+    from xiqia.fair.selectors import forget_gates
+
+    cache.clear()
+    forget_gates()
+    yield
+    cache.clear()
+    forget_gates()
+
+
 def region(code: str, year: int = 2021) -> Region:
     if not Region.objects.exists():  # a transactional test before this one flushed the table
         sync_regions(Region)

@@ -290,7 +290,7 @@ if PRODUCTION:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xiqia.accounts.tokens.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["xiqia.core.permissions.AccessPolicyPermission"],
@@ -302,6 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
+# Seconds an API token's user and roles are remembered (xiqia/accounts/tokens.py); 0: never.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xiqia API",
     "DESCRIPTION": _(

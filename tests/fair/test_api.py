@@ -184,3 +184,25 @@ def test_api_reject_with_reason_and_cancel_own(fair_world: FairWorld) -> None:
     )
     assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
     assert [s["status"] for s in cancelled.json()["seats"]] == ["cancelled"]
+
+
+def test_api_scan_with_a_warm_token_and_gate_reads_only_the_badge(fair_world: FairWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=fair_world.organiser).key
+    path = f"/api/v1/gates/{fair_world.entrance.pk}/scan/"
+    first, second = (
+        services.badge_token(fair_world.register(name).badge) for name in ("zhang", "wang")
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert post(client, path, {"token": first}).json()["outcome"] == "accepted"
+
+    with CaptureQueriesContext(connection) as captured:
+        answer = post(client, path, {"token": second}).json()
+
+    assert answer["outcome"] == "accepted"
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    # The badge's status, the check-in, the scan: inside a savepoint (the test's transaction).
+    assert statements == ["SAVEPOINT", "SELECT", "INSERT", "INSERT", "RELEASE"]

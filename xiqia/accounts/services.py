@@ -104,6 +104,7 @@ def user_update_profile(
     user.full_clean(exclude=["password"])
     user._history_user = user  # type: ignore[attr-defined]
     user.save()
+    forget_cached_credentials(user.pk)
     return user
 
 
@@ -143,4 +144,12 @@ def membership_grant(
     if role == Role.PLATFORM_ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
+    forget_cached_credentials(user.pk)
     return membership
+
+
+def forget_cached_credentials(user_id: int) -> None:
+    """Make the API see a user's new roles or state at once, once this transaction commits."""
+    from xiqia.accounts.tokens import forget_user
+
+    transaction.on_commit(lambda: forget_user(user_id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -183,3 +185,32 @@ def fair_public_key(*, fair: Fair) -> str:
     from xiqia.fair.models import FairKey
 
     return FairKey.objects.filter(fair=fair).values_list("public_key", flat=True).first() or ""
+
+
+# A gate and its fair's public key, per process, for a few seconds: a busy gate scans several
+# badges a second and they do not change in between. Refreshed after GATE_CACHE_SECONDS, so an
+# edited or deleted gate is seen within that time.
+GATE_CACHE_SECONDS = 30.0
+_gates: dict[int, tuple[float, Gate]] = {}
+_gates_lock = threading.Lock()
+
+
+def gate_for_scanning(*, pk: int) -> Gate | None:
+    """Return a gate with its fair, signing key and event loaded, or None if there is none."""
+    now = time.monotonic()
+    cached = _gates.get(pk)
+    if cached is not None and now - cached[0] < GATE_CACHE_SECONDS:
+        return cached[1]
+    gate = Gate.objects.select_related("fair__signing_key", "event").filter(pk=pk).first()
+    with _gates_lock:
+        if gate is None:
+            _gates.pop(pk, None)
+        else:
+            _gates[pk] = (now, gate)
+    return gate
+
+
+def forget_gates() -> None:
+    """Drop the cached gates (after a change of gates or keys, and between tests)."""
+    with _gates_lock:
+        _gates.clear()
