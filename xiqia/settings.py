@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "xiqia.fair",
     "xiqia.matchmaking",
     "xiqia.investment",
+    "xiqia.govservice",
     "xiqia.tourism",
     "xiqia.dashboard",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("fairs/", include("xiqia.fair.urls")),
     path("matchmaking/", include("xiqia.matchmaking.urls")),
     path("investment/", include("xiqia.investment.urls")),
+    path("govservice/", include("xiqia.govservice.urls")),
     path("tourism/", include("xiqia.tourism.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

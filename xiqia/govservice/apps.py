@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovserviceConfig(AppConfig):
+    name = "xiqia.govservice"
+    label = "govservice"
+    verbose_name = _("Government services")
