@@ -6,3 +6,6 @@ class MatchmakingConfig(AppConfig):
     name = "xiqia.matchmaking"
     label = "matchmaking"
     verbose_name = _("Matchmaking")
+
+    def ready(self) -> None:
+        from xiqia.matchmaking import policies  # noqa: F401  (registers the access policies)
