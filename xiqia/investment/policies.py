@@ -4,8 +4,8 @@
   their region's.
 * The project catalogue: everyone sees published projects; officers also see their region's
   drafts and edit them; analysts (the leaders' view) and administrators read everything.
-* Deals: everyone sees the deals signed at a published event of a published fair (the fair's
-  published results); officers see and edit their region's; an organisation's members see
+* Deals: everyone sees the deals credited to a published event of a published fair (the
+  fair's published results); officers see and edit their region's; an organisation's members see
   the deals their organisation signed; analysts, fair organisers and administrators read all.
 * Milestones, documents and deadlines follow their deal (region), without public access.
 
@@ -140,8 +140,9 @@ class ProjectWordPolicy(Policy):
     model = ProjectWord
 
 
-# The results a fair publishes: deals signed at its published events.
-PUBLISHED_RESULT = Q(event__is_published=True, event__fair__is_published=True)
+# The results a fair publishes: the deals credited to its published events (a chain first
+# signed there, upgrades included).
+PUBLISHED_RESULT = Q(credited_event__is_published=True, credited_event__fair__is_published=True)
 
 
 @register
