@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from xiqia.accounts.api import MeView, PeopleViewSet, TokenView
 from xiqia.directory.api import IndustryViewSet, OrganisationViewSet, RegionViewSet
 from xiqia.fair.api import BadgeViewSet, EventViewSet, FairViewSet, GateViewSet, RegistrationViewSet
+from xiqia.tourism.api import VoucherCampaignViewSet, VoucherViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -17,6 +18,8 @@ router.register("events", EventViewSet, basename="event")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("badges", BadgeViewSet, basename="badge")
 router.register("gates", GateViewSet, basename="gate")
+router.register("voucher-campaigns", VoucherCampaignViewSet, basename="voucher-campaign")
+router.register("vouchers", VoucherViewSet, basename="voucher")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

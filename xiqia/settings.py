@@ -289,6 +289,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# Voucher claims (tourism): per account and per client address, in DRF's "N/period" form.
+VOUCHER_CLAIM_RATE_ACCOUNT = env("VOUCHER_CLAIM_RATE_ACCOUNT", "10/min")
+VOUCHER_CLAIM_RATE_IP = env("VOUCHER_CLAIM_RATE_IP", "120/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "xiqia.accounts.tokens.CachedTokenAuthentication",

@@ -56,6 +56,16 @@ def api(
     return call
 
 
+def tourism_campaign(world: World) -> str:
+    """Return the slug of a published, open voucher campaign (made on first use)."""
+    from tests.tourism.conftest import make_campaign, make_merchant
+    from xiqia.tourism.models import VoucherCampaign
+
+    if not VoucherCampaign.objects.filter(slug="matrix").exists():
+        make_campaign(slug="matrix", merchants=(make_merchant(),))
+    return "matrix"
+
+
 EDITORS_OF_YUBEI = {A: 200, Y_OFF: 200, L_OFF: 200, MEMBER: 200}
 EDITORS_OF_JIULONGPO = {A: 200, J_OFF: 200}
 
@@ -163,7 +173,45 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         statuses(403, **{A: 200, ORG: 200, ANALYST: 200}),
     ),
     "api me": (get(lambda w: "/api/v1/me/"), statuses(200, anonymous=401)),
+    # Culture and tourism ----------------------------------------------------------------------
+    "page voucher campaigns": (get(lambda w: "/tourism/"), statuses(200)),
+    "page voucher campaign": (
+        get(lambda w: f"/tourism/campaigns/{tourism_campaign(w)}/"),
+        statuses(200),
+    ),
+    "page my vouchers": (get(lambda w: "/tourism/vouchers/"), statuses(200, anonymous=302)),
+    "page till (redeem)": (
+        get(lambda w: tourism_campaign(w) and "/tourism/redeem/"),
+        # Only those who work a merchant's till (none in this world) and administrators.
+        statuses(403, anonymous=302, **{A: 200}),
+    ),
+    "api voucher campaigns": (get(lambda w: "/api/v1/voucher-campaigns/"), statuses(200)),
+    "api claim voucher": (
+        lambda client, w: client.post(
+            f"/api/v1/voucher-campaigns/{tourism_campaign(w)}/claim/",
+            data=json.dumps({"holder_name": "张三", "id_number": "510213199001010010"}),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="matrix",
+        ),
+        statuses(201, anonymous=401),
+    ),
+    "api vouchers": (get(lambda w: "/api/v1/vouchers/"), statuses(200, anonymous=401)),
+    "api redeem voucher": (
+        api(
+            "post",
+            lambda w: tourism_campaign(w) and "/api/v1/vouchers/redeem/",
+            lambda w: {"code": "unknown", "merchant": _merchant_pk(), "spend": "80"},
+        ),
+        # Not at a till: 403. An administrator may redeem anywhere: the code is unknown (400).
+        statuses(403, anonymous=401, **{A: 400}),
+    ),
 }
+
+
+def _merchant_pk() -> int:
+    from xiqia.tourism.models import Merchant
+
+    return Merchant.objects.values_list("pk", flat=True).get()
 
 
 @pytest.mark.parametrize("role", ROLES)

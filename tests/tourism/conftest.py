@@ -98,3 +98,13 @@ def tw(db: Any) -> TourismWorld:
         resident=make_user("resident"),
         officer=make_user("jlp_officer", Role.DISTRICT_OFFICER, region=region("500107")),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    """Rate limits live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -197,7 +198,7 @@ class VoucherCampaign(BilingualName):
         verbose_name=_("eligible districts of residence"),
         blank=True,
         related_name="+",
-        help_text=_("Empty: anyone may claim. ") + RESIDENCY_RULE,
+        help_text=format_lazy("{} {}", _("Empty: anyone may claim."), RESIDENCY_RULE),
     )
     total_count = models.PositiveIntegerField(_("vouchers in total"))
     remaining = models.PositiveIntegerField(_("vouchers left"), editable=False)

@@ -14,9 +14,13 @@ lock in time ends with a clean "busy, try again" (409), never a pile-up of waiti
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
+import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
@@ -208,6 +212,76 @@ def _already_claimed(campaign: VoucherCampaign) -> Conflict:
             "count": campaign.per_person_limit
         }
     return Conflict(message, code="already_claimed")
+
+
+# Idempotent claims (the API's Idempotency-Key) ------------------------------------------------
+
+# An in-flight key older than this belongs to a request that died before its claim committed
+# (the claim and the key's completion commit together), so a retry may take it over.
+IN_FLIGHT_STALE_AFTER = datetime.timedelta(seconds=30)
+
+
+class Unprocessable(DomainError):
+    status = 422
+
+
+def claim_request_hash(*, campaign: VoucherCampaign, body: dict[str, Any]) -> str:
+    """Return a keyed hash of a claim request (keyed: the body holds an ID number)."""
+    canonical = {
+        "campaign": campaign.pk,
+        "holder_name": " ".join(str(body.get("holder_name", "")).split()),
+        "id_number": personal.normalise(PersonalKind.ID_NUMBER, str(body.get("id_number", ""))),
+        "residence_region": str(body.get("residence_region") or ""),
+    }
+    message = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
+    key = settings.PERSONAL_DATA_HASH_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def voucher_claim_idempotent(
+    *, key: str, request_hash: str, holder: Any, **claim: Any
+) -> tuple[Voucher, bool]:
+    """Claim once per ``Idempotency-Key``; return the voucher and whether this was a replay.
+
+    Same key and same request: the first claim again. Same key, another request: 422. Same key
+    while the first request is still running: 409. A refused claim frees its key.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                user=holder, key=key, request_hash=request_hash, created_at=now
+            )
+    except IntegrityError:
+        record = IdempotencyKey.objects.select_related("voucher").get(user=holder, key=key)
+        if record.request_hash != request_hash:
+            raise Unprocessable(
+                _("This Idempotency-Key was already used with a different request."),
+                code="idempotency_key_reused",
+            ) from None
+        if record.completed and record.voucher is not None:
+            return record.voucher, True
+        taken_over = (
+            record.created_at < now - IN_FLIGHT_STALE_AFTER
+            and IdempotencyKey.objects.filter(
+                pk=record.pk, completed=False, created_at=record.created_at
+            ).update(created_at=now)
+        )
+        if not taken_over:
+            raise Conflict(
+                _("The first request with this Idempotency-Key is still being processed."),
+                code="request_in_flight",
+            ) from None
+    try:
+        with transaction.atomic():
+            voucher = voucher_claim(holder=holder, actor=holder, **claim)
+            IdempotencyKey.objects.filter(pk=record.pk).update(
+                completed=True, voucher=voucher, response_status=201
+            )
+    except BaseException:
+        IdempotencyKey.objects.filter(pk=record.pk, completed=False).delete()
+        raise
+    return voucher, False
 
 
 # Redemption ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Pages of the tourism module."""
+"""Pages of the tourism module under /tourism/."""
 
-from django.urls import path  # noqa: F401 (the module's pages are added here)
+from xiqia.tourism import views
 
 app_name = "tourism"
 
-urlpatterns: list = []
+urlpatterns = views.urlpatterns

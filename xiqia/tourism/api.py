@@ -1,0 +1,156 @@
+"""Tourism API: campaigns, claiming with an Idempotency-Key, my vouchers, redemption."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xiqia.core.api import ScopedViewSetMixin
+from xiqia.core.errors import DomainError
+from xiqia.core.models import Region
+from xiqia.tourism import selectors, services
+from xiqia.tourism.models import Merchant, Voucher
+from xiqia.tourism.ratelimits import CLAIM_THROTTLES
+
+
+class CampaignOutput(serializers.Serializer):
+    slug = serializers.SlugField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    allocation_mode = serializers.CharField()
+    total_count = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    face_value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    min_spend = serializers.DecimalField(max_digits=18, decimal_places=2)
+    per_person_limit = serializers.IntegerField()
+    claim_opens_at = serializers.DateTimeField()
+    claim_closes_at = serializers.DateTimeField()
+    valid_from = serializers.DateTimeField()
+    valid_until = serializers.DateTimeField()
+    issuing_regions = serializers.SerializerMethodField()
+    eligible_regions = serializers.SerializerMethodField()
+    origin = serializers.CharField()
+
+    def get_issuing_regions(self, campaign: Any) -> list[str]:
+        return [r.code for r in campaign.issuing_regions.all()]
+
+    def get_eligible_regions(self, campaign: Any) -> list[str]:
+        return [r.code for r in campaign.eligible_regions.all()]
+
+
+class ClaimInput(serializers.Serializer):
+    holder_name = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(max_length=32)
+    residence_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+
+
+class VoucherOutput(serializers.Serializer):
+    code = serializers.CharField()
+    campaign = serializers.CharField(source="campaign.slug")
+    holder_name = serializers.CharField()
+    id_number = serializers.SerializerMethodField(help_text=str(_("Masked.")))
+    status = serializers.CharField()
+    claimed_at = serializers.DateTimeField()
+    redeemed_at = serializers.DateTimeField()
+    merchant = serializers.IntegerField(source="merchant_id")
+    spend = serializers.DecimalField(max_digits=18, decimal_places=2)
+    qr = serializers.SerializerMethodField()
+
+    def get_id_number(self, voucher: Voucher) -> str:
+        return str(voucher.id_number) if voucher.id_number else ""
+
+    def get_qr(self, voucher: Voucher) -> str:
+        return reverse("tourism:voucher-qr", args=[voucher.code])
+
+
+class RedeemInput(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    merchant = serializers.PrimaryKeyRelatedField(queryset=Merchant.objects.all())
+    spend = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=str(
+        _(
+            "A key the client makes up per claim. The same key with the same body returns the "
+            "same claim; with another body, 422; while the first is still running, 409."
+        )
+    ),
+)
+
+
+class VoucherCampaignViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Voucher campaigns (published ones for everyone)."""
+
+    serializer_class = CampaignOutput
+    lookup_field = "slug"
+
+    def base_queryset(self) -> Any:
+        return selectors.campaign_list(who=self.request)
+
+    @extend_schema(
+        request=ClaimInput,
+        responses={201: VoucherOutput, 200: VoucherOutput},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        throttle_classes=CLAIM_THROTTLES,
+    )
+    def claim(self, request: Request, slug: str) -> Response:
+        """Claim a voucher (201); a replay with the same Idempotency-Key answers 200."""
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or len(key) > 100:
+            raise DomainError(
+                _("Send an Idempotency-Key header (up to 100 characters)."),
+                code="idempotency_key_required",
+            )
+        campaign = self.get_object()
+        data = ClaimInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        voucher, replayed = services.voucher_claim_idempotent(
+            key=key,
+            request_hash=services.claim_request_hash(campaign=campaign, body=request.data),
+            holder=request.user,
+            campaign=campaign,
+            **data.validated_data,
+        )
+        code = status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
+        return Response(VoucherOutput(voucher).data, status=code)
+
+
+class VoucherViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Vouchers: your own; those who run a campaign see its vouchers (ID numbers masked)."""
+
+    serializer_class = VoucherOutput
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_field = "code"
+    filterset_fields = ["status"]
+
+    def base_queryset(self) -> Any:
+        return Voucher.objects.select_related("campaign").order_by("-claimed_at", "-pk")
+
+    @extend_schema(request=RedeemInput, responses=VoucherOutput)
+    @action(detail=False, methods=["post"])
+    def redeem(self, request: Request) -> Response:
+        """Redeem a voucher at a merchant's till (its cashiers); a second time answers 409."""
+        data = RedeemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        voucher = services.voucher_redeem(actor=request.user, **data.validated_data)
+        return Response(VoucherOutput(voucher).data)
