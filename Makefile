@@ -68,3 +68,4 @@ clean:
 bench: install
 	$(PY) benchmarks/checkin.py
 	$(PY) benchmarks/scheduling.py
+	$(PY) benchmarks/recommendations.py
