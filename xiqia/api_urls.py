@@ -6,6 +6,13 @@ from rest_framework.routers import DefaultRouter
 from xiqia.accounts.api import MeView, PeopleViewSet, TokenView
 from xiqia.directory.api import IndustryViewSet, OrganisationViewSet, RegionViewSet
 from xiqia.fair.api import BadgeViewSet, EventViewSet, FairViewSet, GateViewSet, RegistrationViewSet
+from xiqia.investment.api import (
+    ClusterViewSet,
+    DealViewSet,
+    KpiView,
+    MilestoneViewSet,
+    ProjectViewSet,
+)
 from xiqia.tourism.api import VoucherCampaignViewSet, VoucherViewSet
 
 router = DefaultRouter()
@@ -20,9 +27,14 @@ router.register("badges", BadgeViewSet, basename="badge")
 router.register("gates", GateViewSet, basename="gate")
 router.register("voucher-campaigns", VoucherCampaignViewSet, basename="voucher-campaign")
 router.register("vouchers", VoucherViewSet, basename="voucher")
+router.register("investment/clusters", ClusterViewSet, basename="investment-cluster")
+router.register("investment/projects", ProjectViewSet, basename="investment-project")
+router.register("investment/deals", DealViewSet, basename="investment-deal")
+router.register("investment/milestones", MilestoneViewSet, basename="investment-milestone")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("investment/kpis/", KpiView.as_view(), name="investment-kpis"),
     *router.urls,
 ]

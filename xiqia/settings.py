@@ -320,6 +320,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        # Investment: several choice sets share the field names "kind" and "status".
+        "DealKindEnum": "xiqia.investment.models.DealKind",
+        "DealDocumentKindEnum": "xiqia.investment.models.DealDocumentKind",
+        "EvidenceKindEnum": "xiqia.investment.models.EvidenceKind",
+        "ProjectStatusEnum": "xiqia.investment.models.ProjectStatus",
+        "DealStatusEnum": "xiqia.investment.models.DealStatus",
+    },
 }
 
 LOGGING = {

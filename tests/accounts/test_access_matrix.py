@@ -205,6 +205,45 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         # Not at a till: 403. An administrator may redeem anywhere: the code is unknown (400).
         statuses(403, anonymous=401, **{A: 400}),
     ),
+    # Investment -------------------------------------------------------------------------------
+    "api investment clusters": (get(lambda w: "/api/v1/investment/clusters/"), statuses(200)),
+    "api investment projects": (
+        get(lambda w: "/api/v1/investment/projects/?q=物流"),
+        statuses(200),
+    ),
+    "api investment deals": (get(lambda w: "/api/v1/investment/deals/"), statuses(200)),
+    "api investment milestones": (
+        get(lambda w: "/api/v1/investment/milestones/"),
+        statuses(200, anonymous=401),
+    ),
+    "api investment kpis": (get(lambda w: "/api/v1/investment/kpis/?by=year"), statuses(200)),
+    "api investment project in Liangjiang": (
+        api(
+            "post", lambda w: "/api/v1/investment/projects/", {"region": "500157", "title_zh": "新"}
+        ),
+        statuses(403, anonymous=401, **{A: 201, Y_OFF: 201, L_OFF: 201}),
+    ),
+    "api investment project in Jiulongpo": (
+        api(
+            "post", lambda w: "/api/v1/investment/projects/", {"region": "500107", "title_zh": "新"}
+        ),
+        statuses(403, anonymous=401, **{A: 201, J_OFF: 201}),
+    ),
+    "api investment deal in Yubei": (
+        api(
+            "post",
+            lambda w: "/api/v1/investment/deals/",
+            lambda w: {
+                "investor": w.yubei_org.pk,
+                "host_region": "500112",
+                "amount": "100000000",
+                "kind": "contract",
+                "signed_at": "2021-05-20",
+                "title_zh": "矩阵签约",
+            },
+        ),
+        statuses(403, anonymous=401, **{A: 201, Y_OFF: 201, L_OFF: 201}),
+    ),
 }
 
 

@@ -55,6 +55,7 @@ from xiqia.investment.models import (
     Project,
     ProjectWord,
 )
+from xiqia.investment.policies import PUBLISHED_RESULT
 
 # The definitions the pages, the API and the exports show beside each figure.
 DEFINITIONS: dict[str, Any] = {
@@ -198,10 +199,13 @@ class Slice:
     region: Region | None = None
     cluster: Cluster | None = None
     year: int | None = None
+    published_only: bool = False
     region_pks: tuple[int, ...] | None = field(default=None, compare=False)
 
     def common_q(self) -> Q:
         q = Q()
+        if self.published_only:
+            q &= PUBLISHED_RESULT
         if self.fair is not None:
             q &= Q(credited_event__fair=self.fair)
         if self.event is not None:
@@ -266,7 +270,8 @@ def overdue_start_q(as_of: datetime.date) -> Q:
     )
 
 
-def _today() -> datetime.date:
+def today() -> datetime.date:
+    """Return today's date in the platform's time zone (the KPIs' default ``as_of``)."""
     return timezone.localdate()
 
 
@@ -275,6 +280,18 @@ def _fill(kpis: Kpis, values: dict[str, Any]) -> Kpis:
         if hasattr(kpis, name) and name != "key":
             setattr(kpis, name, value)
     return kpis
+
+
+def _slice(
+    fair: Any,
+    event: Any,
+    region: Region | None,
+    cluster: Cluster | None,
+    year: int | None,
+    published_only: bool,
+) -> Slice:
+    pks = tuple(region_ids(region)) if region is not None else None
+    return Slice(fair, event, region, cluster, year, published_only, pks)
 
 
 # KPIs -----------------------------------------------------------------------------------------
@@ -288,12 +305,15 @@ def kpi_summary(
     cluster: Cluster | None = None,
     year: int | None = None,
     as_of: datetime.date | None = None,
+    published_only: bool = False,
 ) -> Kpis:
-    """Return the KPIs of the deals in a slice (two queries, plus the region's area)."""
-    slice_ = Slice(fair=fair, event=event, region=region, cluster=cluster, year=year)
-    if region is not None:
-        slice_ = Slice(fair, event, region, cluster, year, tuple(region_ids(region)))
-    as_of = as_of or _today()
+    """Return the KPIs of the deals in a slice (two queries, plus the region's area).
+
+    ``published_only`` keeps the deals credited to published events of published fairs (what
+    the public may see).
+    """
+    slice_ = _slice(fair, event, region, cluster, year, published_only)
+    as_of = as_of or today()
     kpis = Kpis()
     _fill(kpis, Deal.objects.filter(slice_.counting_q()).aggregate(**_counting_aggregates()))
     _fill(kpis, Deal.objects.filter(slice_.pipeline_q()).aggregate(**_pipeline_aggregates(as_of)))
@@ -339,6 +359,7 @@ def kpis_by(
     cluster: Cluster | None = None,
     year: int | None = None,
     as_of: datetime.date | None = None,
+    published_only: bool = False,
 ) -> list[Kpis]:
     """Return the KPIs per fair, event, region, cluster or year within a slice.
 
@@ -347,10 +368,8 @@ def kpis_by(
     collects the deals outside any fair (``fair``, ``event``) or without a cluster.
     """
     counting_key, pipeline_key = _group_expressions(dimension)
-    slice_ = Slice(fair=fair, event=event, region=region, cluster=cluster, year=year)
-    if region is not None:
-        slice_ = Slice(fair, event, region, cluster, year, tuple(region_ids(region)))
-    as_of = as_of or _today()
+    slice_ = _slice(fair, event, region, cluster, year, published_only)
+    as_of = as_of or today()
     rows: dict[Any, Kpis] = {}
     counting = (
         Deal.objects.filter(slice_.counting_q())
@@ -387,7 +406,7 @@ def annotate_overdue(
     queryset: QuerySet[Deal], *, as_of: datetime.date | None = None
 ) -> QuerySet[Deal]:
     """Add ``is_overdue_start`` (超时限未开工) to each deal of a queryset, computed in SQL."""
-    as_of = as_of or _today()
+    as_of = as_of or today()
     return queryset.annotate(
         is_overdue_start=Case(
             When(PIPELINE_ROWS & overdue_start_q(as_of), then=Value(True)),
@@ -413,7 +432,7 @@ def deal_list(
     ``current_only`` keeps the latest signing of each chain (the officer's working list);
     ``overdue_only`` keeps those overdue to start. Related rows for a list are selected.
     """
-    as_of = as_of or _today()
+    as_of = as_of or today()
     queryset = Deal.objects.select_related(
         "investor", "host_region", "park", "cluster", "credited_event", "event", "officer"
     )
