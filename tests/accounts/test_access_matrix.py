@@ -185,6 +185,11 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         # Only those who work a merchant's till (none in this world) and administrators.
         statuses(403, anonymous=302, **{A: 200}),
     ),
+    "page run voucher draw": (
+        get(lambda w: f"/tourism/campaigns/{tourism_campaign(w)}/draw/"),
+        # The campaign is issued by Jiulongpo and Xindu: their officers run it.
+        statuses(403, anonymous=302, **{A: 200, J_OFF: 200}),
+    ),
     "api voucher campaigns": (get(lambda w: "/api/v1/voucher-campaigns/"), statuses(200)),
     "api claim voucher": (
         lambda client, w: client.post(

@@ -108,3 +108,12 @@ def _fresh_rate_limits() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Service messages are asserted in their English source form."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -33,6 +33,16 @@ RESIDENCY_RULE = _(
 )
 
 
+def new_voucher_code() -> str:
+    """Return a voucher code: 16 characters, unguessable, no personal data in it."""
+    return secrets.token_urlsafe(12)
+
+
+def new_entry_code() -> str:
+    """Return a lottery entry's public code: 12 hex characters, no personal data in it."""
+    return secrets.token_hex(6)
+
+
 class ScenicSpot(BilingualName):
     """A scenic spot or cultural venue with a ticket gate, e.g. Huangjueping Graffiti Street."""
 
@@ -220,6 +230,16 @@ class VoucherCampaign(BilingualName):
         default=180,
         help_text=_("After this, names and ID numbers are purged; the statistics stay."),
     )
+    draw_seed_hash = models.CharField(
+        _("published seed hash (SHA-256)"),
+        max_length=64,
+        blank=True,
+        help_text=_("Lottery only: published before registration closes; the seed stays secret."),
+    )
+    entrants_frozen_at = models.DateTimeField(_("entrants frozen"), null=True, blank=True)
+    entrants_digest = models.CharField(_("entrant list hash (SHA-256)"), max_length=64, blank=True)
+    draw_seed = models.CharField(_("revealed seed"), max_length=200, blank=True)
+    drawn_at = models.DateTimeField(_("drawn"), null=True, blank=True)
     personal_data_purged_at = models.DateTimeField(
         _("personal data purged"), null=True, blank=True, editable=False
     )
@@ -266,14 +286,57 @@ class VoucherCampaign(BilingualName):
         return self.valid_until + datetime.timedelta(days=self.retention_days)
 
 
+class LotteryEntry(models.Model):
+    """One person's entry in a lottery campaign. ``code`` is public (the entrant list shows it);
+    the person behind it is not."""
+
+    campaign = models.ForeignKey(
+        VoucherCampaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    code = models.CharField(_("entry code"), max_length=24, unique=True, default=new_entry_code)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lottery_entries",
+    )
+    holder_name = models.CharField(_("holder's name"), max_length=60, blank=True)
+    id_number = PersonalDataField(_("resident ID number"), kind=PersonalKind.ID_NUMBER, blank=True)
+    id_number_digest = PersonalDigestField(source="id_number")
+    residence_region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("declared district of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    won = models.BooleanField(_("won"), default=False)
+    origin = OriginField()
+
+    class Meta:
+        verbose_name = _("lottery entry")
+        verbose_name_plural = _("lottery entries")
+        ordering = ["campaign", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "id_number_digest"], name="lottery_entry_one_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class VoucherStatus(models.TextChoices):
     CLAIMED = "claimed", _("claimed")
     REDEEMED = "redeemed", _("redeemed")
-
-
-def new_voucher_code() -> str:
-    """Return a voucher code: 16 characters, unguessable, no personal data in it."""
-    return secrets.token_urlsafe(12)
 
 
 class Voucher(models.Model):

@@ -33,10 +33,12 @@ from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.core.personal import PersonalKind
+from xiqia.tourism import lottery
 from xiqia.tourism.models import (
     AllocationMode,
     DiscountDecision,
     IdempotencyKey,
+    LotteryEntry,
     Merchant,
     PersonalDataAccess,
     Proof,
@@ -166,6 +168,28 @@ def voucher_claim(
         # with the campaign is final: refuse without touching the hot row.
         raise _sold_out()
     _check_eligible(campaign, residence_region)
+    return _issue(
+        campaign=campaign,
+        holder=holder,
+        holder_name=name,
+        number=number,
+        residence_region=residence_region,
+        now=now,
+        origin=origin,
+    )
+
+
+def _issue(
+    *,
+    campaign: VoucherCampaign,
+    holder: Any,
+    holder_name: str,
+    number: str,
+    residence_region: Region | None,
+    now: datetime.datetime,
+    origin: str,
+) -> Voucher:
+    """Insert the voucher, then take one from the stock; either both happen or neither."""
     _bound_waits()
     id_digest = personal.digest(PersonalKind.ID_NUMBER, number)
     slot = 1
@@ -176,7 +200,7 @@ def voucher_claim(
     voucher = Voucher(
         campaign=campaign,
         holder=holder,
-        holder_name=name,
+        holder_name=holder_name,
         id_number=personal.PersonalValue(PersonalKind.ID_NUMBER, number),
         slot=slot,
         residence_region=residence_region,
@@ -282,6 +306,182 @@ def voucher_claim_idempotent(
         IdempotencyKey.objects.filter(pk=record.pk, completed=False).delete()
         raise
     return voucher, False
+
+
+# The public lottery (see xiqia/tourism/lottery.py for the procedure) -----------------------------
+
+
+def _require_lottery(campaign: VoucherCampaign, actor: Any) -> None:
+    if actor is not None:
+        access.require(actor, access.Action.CHANGE, campaign)
+    if campaign.allocation_mode != AllocationMode.LOTTERY:
+        raise DomainError(_("This campaign is not a lottery."), code="not_a_lottery")
+
+
+def _locked(campaign: VoucherCampaign) -> VoucherCampaign:
+    return VoucherCampaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+@transaction.atomic
+def lottery_publish_seed_hash(
+    *, campaign: VoucherCampaign, seed_hash: str, actor: Any
+) -> VoucherCampaign:
+    """Publish the SHA-256 of the secret seed; once published it cannot change."""
+    _require_lottery(campaign, actor)
+    campaign = _locked(campaign)
+    value = seed_hash.strip().lower()
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise ValidationError({"seed_hash": _("Enter a SHA-256 hash: 64 hexadecimal characters.")})
+    if campaign.draw_seed_hash:
+        raise Conflict(_("The seed hash is already published."), code="seed_hash_published")
+    if campaign.entrants_frozen_at:
+        raise Conflict(_("The entrant list is already frozen."), code="entrants_frozen")
+    campaign.draw_seed_hash = value
+    campaign._history_user = actor
+    campaign.save(update_fields=["draw_seed_hash"])
+    return campaign
+
+
+@transaction.atomic
+def lottery_register(
+    *,
+    campaign: VoucherCampaign,
+    holder_name: str,
+    id_number: str,
+    residence_region: Region | None = None,
+    holder: Any = None,
+    actor: Any = None,
+    now: datetime.datetime | None = None,
+    origin: str = Origin.ENTERED,
+) -> LotteryEntry:
+    """Enter a person in a lottery campaign's draw, once per ID number, while it is open."""
+    if actor is not None and holder != actor:
+        raise PermissionDenied
+    name = _clean_name(holder_name)
+    number = _clean_id_number(id_number)
+    if campaign.allocation_mode != AllocationMode.LOTTERY:
+        raise DomainError(_("This campaign is not a lottery."), code="not_a_lottery")
+    if actor is not None and not campaign.is_published:
+        raise DomainError(_("This campaign is not open."), code="claim_closed")
+    now = timezone.now() if (now is None or actor is not None) else now
+    if now < campaign.claim_opens_at:
+        raise DomainError(_("Registration has not opened yet."), code="registration_not_open")
+    _check_eligible(campaign, residence_region)
+    if now >= campaign.claim_closes_at or _frozen_at_with_share_lock(campaign):
+        raise DomainError(_("Registration has closed."), code="registration_closed")
+    entry = LotteryEntry(
+        campaign=campaign,
+        holder=holder,
+        holder_name=name,
+        id_number=personal.PersonalValue(PersonalKind.ID_NUMBER, number),
+        residence_region=residence_region,
+        registered_at=now,
+        origin=origin,
+    )
+    try:
+        with transaction.atomic():
+            entry.save(force_insert=True)
+    except IntegrityError as exc:
+        raise Conflict(
+            _("This ID number is already registered for this draw."), code="already_registered"
+        ) from exc
+    return entry
+
+
+def _frozen_at_with_share_lock(campaign: VoucherCampaign) -> datetime.datetime | None:
+    """Read whether the list is frozen, holding a share lock on the campaign until commit.
+
+    Registrations share the lock with each other; the freeze takes it exclusively, so it waits
+    for every registration in flight and no entry can slip in after the list's hash is taken.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT entrants_frozen_at FROM tourism_vouchercampaign WHERE id = %s FOR SHARE",
+                [campaign.pk],
+            )
+            return cursor.fetchone()[0]
+    # SQLite runs one writing transaction at a time (IMMEDIATE): a plain read is enough.
+    return (
+        VoucherCampaign.objects.filter(pk=campaign.pk)
+        .values_list("entrants_frozen_at", flat=True)
+        .get()
+    )
+
+
+@transaction.atomic
+def lottery_freeze(
+    *, campaign: VoucherCampaign, actor: Any, now: datetime.datetime | None = None
+) -> VoucherCampaign:
+    """Freeze the entrant list at the close of registration and record its SHA-256."""
+    _require_lottery(campaign, actor)
+    campaign = _locked(campaign)
+    now = now or timezone.now()
+    if now < campaign.claim_closes_at:
+        raise DomainError(_("Registration is still open."), code="registration_open")
+    if not campaign.draw_seed_hash:
+        raise DomainError(
+            _("Publish the seed hash before the entrant list is frozen."), code="no_seed_hash"
+        )
+    if campaign.entrants_frozen_at:
+        raise Conflict(_("The entrant list is already frozen."), code="entrants_frozen")
+    codes = LotteryEntry.objects.filter(campaign=campaign).values_list("code", flat=True)
+    campaign.entrants_digest = lottery.entrants_digest(codes)
+    campaign.entrants_frozen_at = now
+    campaign._history_user = actor
+    campaign.save(update_fields=["entrants_digest", "entrants_frozen_at"])
+    return campaign
+
+
+@transaction.atomic
+def lottery_draw(
+    *, campaign: VoucherCampaign, seed: str, actor: Any, now: datetime.datetime | None = None
+) -> list[str]:
+    """Reveal the seed and draw: winners are marked, and anyone can recompute them."""
+    _require_lottery(campaign, actor)
+    campaign = _locked(campaign)
+    if not campaign.entrants_frozen_at:
+        raise DomainError(_("Freeze the entrant list first."), code="entrants_not_frozen")
+    if campaign.drawn_at:
+        raise Conflict(_("The draw has already taken place."), code="already_drawn")
+    if lottery.seed_hash(seed) != campaign.draw_seed_hash:
+        raise ValidationError({"seed": _("This seed does not match the published hash.")})
+    codes = list(LotteryEntry.objects.filter(campaign=campaign).values_list("code", flat=True))
+    if lottery.entrants_digest(codes) != campaign.entrants_digest:  # a guard: never expected
+        raise DomainError(_("The entrant list changed after it was frozen."), code="list_changed")
+    winners = lottery.draw(seed, codes, campaign.total_count)
+    LotteryEntry.objects.filter(campaign=campaign, code__in=winners).update(won=True)
+    campaign.draw_seed = seed
+    campaign.drawn_at = now or timezone.now()
+    campaign._history_user = actor
+    campaign.save(update_fields=["draw_seed", "drawn_at"])
+    return winners
+
+
+@transaction.atomic
+def lottery_claim(
+    *, entry: LotteryEntry, actor: Any, now: datetime.datetime | None = None
+) -> Voucher:
+    """Turn a winning entry into its voucher, once, until the end of validity."""
+    if actor is not None and entry.holder_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    campaign = entry.campaign
+    now = timezone.now() if (now is None or actor is not None) else now
+    if not (campaign.drawn_at and entry.won):
+        raise DomainError(_("This entry did not win a voucher."), code="not_a_winner")
+    if now >= campaign.valid_until:
+        raise DomainError(_("This voucher has expired."), code="expired")
+    if not entry.id_number:
+        raise DomainError(_("This voucher's personal data has been purged."), code="purged")
+    return _issue(
+        campaign=campaign,
+        holder=entry.holder,
+        holder_name=entry.holder_name,
+        number=entry.id_number.reveal(),
+        residence_region=entry.residence_region,
+        now=now,
+        origin=entry.origin,
+    )
 
 
 # Redemption ------------------------------------------------------------------------------------
@@ -462,6 +662,9 @@ def campaign_purge_personal_data(
         Voucher.objects.filter(campaign=campaign)
         .exclude(holder_name="", id_number="", holder=None)
         .update(holder_name="", id_number="", id_number_digest=None, holder=None)
+    )
+    LotteryEntry.objects.filter(campaign=campaign).update(
+        holder_name="", id_number="", id_number_digest=None, holder=None
     )
     IdempotencyKey.objects.filter(voucher__campaign=campaign).delete()
     VoucherCampaign.objects.filter(pk=campaign.pk).update(personal_data_purged_at=now)

@@ -9,17 +9,18 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from xiqia.accounts import access
 from xiqia.core.errors import DomainError, add_to_form
-from xiqia.tourism import selectors, services
+from xiqia.tourism import lottery, selectors, services
 from xiqia.tourism.forms import ClaimForm, RedeemForm
-from xiqia.tourism.models import AllocationMode
+from xiqia.tourism.models import AllocationMode, LotteryEntry, Voucher
 from xiqia.tourism.ratelimits import claim_wait
 
 REFUSALS = (DomainError, ValidationError, PermissionDenied)
@@ -71,16 +72,133 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("tourism:voucher-detail", code=voucher.code)
         else:
             status = 400
+    return _campaign_page(request, campaign, form, status)
+
+
+def _campaign_page(
+    request: HttpRequest, campaign: Any, form: ClaimForm, status: int = 200
+) -> HttpResponse:
     now = timezone.now()
+    lottery_mode = campaign.allocation_mode == AllocationMode.LOTTERY
+    entry = voucher = None
+    if lottery_mode and request.user.is_authenticated:
+        entry = LotteryEntry.objects.filter(campaign=campaign, holder=request.user).first()
+        voucher = Voucher.objects.filter(campaign=campaign, holder=request.user).first()
     return render(
         request,
         "tourism/campaign_detail.html",
         {
             "campaign": campaign,
             "form": form,
-            "claim_open": campaign.claim_open(now)
-            and campaign.allocation_mode == AllocationMode.FCFS,
+            "lottery": lottery_mode,
+            "claim_open": campaign.claim_open(now) and not campaign.entrants_frozen_at,
+            "entry": entry,
+            "voucher": voucher,
+            "may_run": access.allows(request, access.Action.CHANGE, campaign),
             "now": now,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def lottery_enter(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register for a lottery campaign's draw."""
+    campaign = selectors.campaign_get(who=request, slug=slug)
+    form = ClaimForm(request.POST, campaign=campaign)
+    status = 400
+    wait = claim_wait(request)
+    if wait is not None:
+        status = 429
+        form.add_error(
+            None,
+            _("Too many attempts. Try again in %(seconds)s seconds.") % {"seconds": int(wait) + 1},
+        )
+    elif form.is_valid():
+        try:
+            services.lottery_register(
+                campaign=campaign, holder=request.user, actor=request.user, **form.cleaned_data
+            )
+        except PermissionDenied:
+            status = 403
+            form.add_error(None, _("You may not do this."))
+        except (DomainError, ValidationError) as exc:
+            status = getattr(exc, "status", 400)
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("You are registered for the draw."))
+            return redirect("tourism:campaign-detail", slug=campaign.slug)
+    return _campaign_page(request, campaign, form, status)
+
+
+@login_required
+@require_POST
+def lottery_claim(request: HttpRequest, slug: str) -> HttpResponse:
+    """A winner takes their voucher."""
+    campaign = selectors.campaign_get(who=request, slug=slug)
+    entry = get_object_or_404(LotteryEntry, campaign=campaign, holder=request.user)
+    try:
+        voucher = services.lottery_claim(entry=entry, actor=request.user)
+    except (DomainError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or _("You may not do this."))
+        return redirect("tourism:campaign-detail", slug=campaign.slug)
+    messages.success(request, _("Your voucher is ready. Show its QR code to pay."))
+    return redirect("tourism:voucher-detail", code=voucher.code)
+
+
+def lottery_entrants(request: HttpRequest, slug: str) -> HttpResponse:
+    """The frozen entrant list, one public code per line: with the seed, anyone redraws."""
+    campaign = selectors.campaign_get(who=request, slug=slug)
+    if not campaign.entrants_frozen_at:
+        raise Http404
+    codes = LotteryEntry.objects.filter(campaign=campaign).values_list("code", flat=True)
+    response = HttpResponse(lottery.entrants_text(codes), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{campaign.slug}-entrants.txt"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lottery_run(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers' page: publish the seed hash, freeze the entrants, draw."""
+    campaign = selectors.campaign_get(who=request, slug=slug)
+    access.require(request, access.Action.CHANGE, campaign)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "hash":
+                services.lottery_publish_seed_hash(
+                    campaign=campaign,
+                    seed_hash=request.POST.get("seed_hash", ""),
+                    actor=request.user,
+                )
+            elif step == "freeze":
+                services.lottery_freeze(campaign=campaign, actor=request.user)
+            elif step == "draw":
+                services.lottery_draw(
+                    campaign=campaign, seed=request.POST.get("seed", ""), actor=request.user
+                )
+            else:
+                raise ValidationError(_("Choose a step."))
+        except (DomainError, ValidationError) as exc:
+            status = getattr(exc, "status", 400)
+            error = str(exc.message) if isinstance(exc, DomainError) else " ".join(exc.messages)
+        else:
+            return redirect("tourism:lottery-run", slug=campaign.slug)
+        campaign.refresh_from_db()
+    entries = LotteryEntry.objects.filter(campaign=campaign)
+    return render(
+        request,
+        "tourism/lottery_run.html",
+        {
+            "campaign": campaign,
+            "error": error,
+            "entrants": entries.count(),
+            "winners": entries.filter(won=True).count(),
+            "now": timezone.now(),
         },
         status=status,
     )
@@ -166,6 +284,10 @@ def redeem(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", campaign_list, name="campaign-list"),
     path("campaigns/<slug:slug>/", campaign_detail, name="campaign-detail"),
+    path("campaigns/<slug:slug>/enter/", lottery_enter, name="lottery-enter"),
+    path("campaigns/<slug:slug>/entry/claim/", lottery_claim, name="lottery-claim"),
+    path("campaigns/<slug:slug>/entrants.txt", lottery_entrants, name="lottery-entrants"),
+    path("campaigns/<slug:slug>/draw/", lottery_run, name="lottery-run"),
     path("vouchers/", my_vouchers, name="my-vouchers"),
     path("vouchers/<str:code>/", voucher_detail, name="voucher-detail"),
     path("vouchers/<str:code>/qr.svg", voucher_qr, name="voucher-qr"),
