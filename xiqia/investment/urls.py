@@ -1,7 +1,7 @@
-"""Pages of the investment module."""
+"""Pages of the investment module under /investment/."""
 
-from django.urls import path  # noqa: F401 (the module's pages are added here)
+from xiqia.investment.views import catalogue, deals
 
 app_name = "investment"
 
-urlpatterns: list = []
+urlpatterns = [*catalogue.urlpatterns, *deals.urlpatterns]
