@@ -249,6 +249,29 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         ),
         statuses(403, anonymous=401, **{A: 201, Y_OFF: 201, L_OFF: 201}),
     ),
+    # Investment pages --------------------------------------------------------------------------
+    "page investment catalogue": (get(lambda w: "/investment/"), statuses(200)),
+    "page draft project": (
+        get(lambda w: f"/investment/projects/{investment(w)['project'].pk}/"),
+        statuses(404, **{A: 200, Y_OFF: 200, L_OFF: 200, ANALYST: 200}),
+    ),
+    "page edit Liangjiang project": (
+        get(lambda w: f"/investment/projects/{investment(w)['project'].pk}/edit/"),
+        statuses(404, anonymous=302, **{A: 200, Y_OFF: 200, L_OFF: 200, ANALYST: 403}),
+    ),
+    "page new project": (
+        get(lambda w: "/investment/projects/new/"),
+        statuses(403, anonymous=302, **{A: 200, Y_OFF: 200, L_OFF: 200, J_OFF: 200}),
+    ),
+    "page deals": (get(lambda w: "/investment/deals/"), statuses(200, anonymous=302)),
+    "page new deal": (
+        get(lambda w: "/investment/deals/new/"),
+        statuses(403, anonymous=302, **{A: 200, Y_OFF: 200, L_OFF: 200, J_OFF: 200}),
+    ),
+    "page Yubei deal": (
+        get(lambda w: f"/investment/deals/{investment(w)['deal'].pk}/"),
+        statuses(404, anonymous=302, **{A: 200, ORG: 200, Y_OFF: 200, L_OFF: 200, ANALYST: 200}),
+    ),
 }
 
 
@@ -256,6 +279,34 @@ def _merchant_pk() -> int:
     from xiqia.tourism.models import Merchant
 
     return Merchant.objects.values_list("pk", flat=True).get()
+
+
+def investment(world: World) -> dict[str, Any]:
+    """Give the world a Liangjiang draft project and a Yubei deal signed outside a fair."""
+    if not hasattr(world, "_investment"):
+        import datetime
+
+        from xiqia.core.models import Region
+        from xiqia.core.origin import Origin
+        from xiqia.investment import services
+
+        yubei = Region.objects.valid_in(2021).get(code="500112")
+        world._investment = {  # type: ignore[attr-defined]
+            "project": services.project_create(
+                actor=None, region=Region.objects.get(code="500157"), title_zh="两江草稿项目"
+            ),
+            "deal": services.deal_record(
+                actor=None,
+                investor=world.xindu_org,
+                host_region=yubei,
+                amount=100_000_000,
+                kind="contract",
+                signed_at=datetime.date(2021, 6, 1),
+                title_zh="场外签约项目",
+                origin=Origin.FACT,
+            ),
+        }
+    return world._investment  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("role", ROLES)
