@@ -190,6 +190,15 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         # The campaign is issued by Jiulongpo and Xindu: their officers run it.
         statuses(403, anonymous=302, **{A: 200, J_OFF: 200}),
     ),
+    "page voucher reconciliation": (
+        get(lambda w: tourism_campaign(w) and "/tourism/dashboard/"),
+        # Officers see their districts' campaigns (possibly none), analysts all figures.
+        statuses(403, anonymous=302, **{A: 200, ANALYST: 200, Y_OFF: 200, L_OFF: 200, J_OFF: 200}),
+    ),
+    "export voucher settlement.xlsx": (
+        get(lambda w: f"/tourism/campaigns/{tourism_campaign(w)}/settlement.xlsx"),
+        statuses(403, anonymous=302, **{A: 200, ANALYST: 200, J_OFF: 200, Y_OFF: 404, L_OFF: 404}),
+    ),
     "api voucher campaigns": (get(lambda w: "/api/v1/voucher-campaigns/"), statuses(200)),
     "api claim voucher": (
         lambda client, w: client.post(

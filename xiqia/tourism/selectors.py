@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from xiqia.accounts import access
-from xiqia.core.models import Region
-from xiqia.tourism.models import Merchant, Voucher, VoucherCampaign
+from xiqia.core.models import Region, localized
+from xiqia.tourism.models import Merchant, Voucher, VoucherCampaign, VoucherStatus
 
 
 def campaign_list(*, who: Any) -> QuerySet[VoucherCampaign]:
@@ -46,3 +50,166 @@ def till_merchants(*, user: Any) -> QuerySet[Merchant]:
     return merchants.filter(
         pk__in=Merchant.objects.filter(cashiers=user).values("pk")
     ) | merchants.filter(organisation__in=principal.organisation_ids)
+
+
+# Reconciliation --------------------------------------------------------------------------------
+
+
+def reconciliation_campaigns(*, who: Any) -> QuerySet[VoucherCampaign]:
+    """Return the campaigns whose figures ``who`` may see: all for administrators and analysts,
+    their districts' for officers. Raise ``PermissionDenied`` for anyone else."""
+    from django.core.exceptions import PermissionDenied
+
+    from xiqia.accounts.models import Role
+    from xiqia.tourism.policies import campaigns_run_by
+
+    principal = access.principal_for(getattr(who, "user", who))
+    if principal.is_admin or principal.has(Role.ANALYST):
+        return VoucherCampaign.objects.all()
+    q = campaigns_run_by(principal)
+    if q is None:
+        raise PermissionDenied
+    return VoucherCampaign.objects.filter(q)
+
+
+def _money(value: Any) -> Decimal:
+    return (value or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def reconciliation(
+    *, campaigns: QuerySet[VoucherCampaign], now: datetime.datetime | None = None
+) -> dict[str, Any]:
+    """Return the figures of a set of campaigns: per campaign, district, merchant and day.
+
+    Issued = claimed vouchers; redeemed ones count at their face value (what the issuing
+    districts pay the merchants); expired = claimed, unused and past validity. Four queries,
+    whatever the number of campaigns and vouchers.
+    """
+    now = now or timezone.now()
+    vouchers = Voucher.objects.filter(campaign__in=campaigns.values("pk"))
+    redeemed = Q(status=VoucherStatus.REDEEMED)
+    face = F("campaign__face_value")
+    per_campaign = []
+    rows = campaigns.annotate(
+        issued=Count("vouchers"),
+        redeemed=Count("vouchers", filter=Q(vouchers__status=VoucherStatus.REDEEMED)),
+        expired=Count(
+            "vouchers",
+            filter=Q(vouchers__status=VoucherStatus.CLAIMED, valid_until__lte=now),
+        ),
+        spend=Sum("vouchers__spend"),
+    ).order_by("-claim_opens_at", "pk")
+    for c in rows:
+        per_campaign.append(
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "total": c.total_count,
+                "total_value": _money(c.face_value * c.total_count),
+                "issued": c.issued,
+                "remaining": c.remaining,
+                "redeemed": c.redeemed,
+                "expired": c.expired,
+                "unused": c.issued - c.redeemed - c.expired,
+                "issued_value": _money(c.face_value * c.issued),
+                "redeemed_value": _money(c.face_value * c.redeemed),
+                "spend": _money(c.spend),
+            }
+        )
+    by_merchant = (
+        vouchers.filter(redeemed)
+        .values("merchant_id", "merchant__name_zh", "merchant__name_en", "merchant__region__code")
+        .annotate(redeemed=Count("pk"), value=Sum(face), spend=Sum("spend"))
+        .order_by("-value", "merchant_id")
+    )
+    per_merchant = [
+        {
+            "merchant_id": row["merchant_id"],
+            "name": localized(row["merchant__name_zh"], row["merchant__name_en"]),
+            "region": row["merchant__region__code"],
+            "redeemed": row["redeemed"],
+            "value": _money(row["value"]),
+            "spend": _money(row["spend"]),
+        }
+        for row in by_merchant
+    ]
+    names = dict(
+        Region.objects.filter(code__in={row["region"] for row in per_merchant}).values_list(
+            "code", "name_zh"
+        )
+    )
+    per_district: dict[str, dict[str, Any]] = {}
+    for row in per_merchant:
+        district = per_district.setdefault(
+            row["region"],
+            {
+                "code": row["region"],
+                "name": names.get(row["region"], row["region"]),
+                "redeemed": 0,
+                "value": Decimal(0),
+                "spend": Decimal(0),
+            },
+        )
+        district["redeemed"] += row["redeemed"]
+        district["value"] += row["value"]
+        district["spend"] += row["spend"]
+    zone = timezone.get_current_timezone()
+    claimed_days = dict(
+        vouchers.annotate(day=TruncDate("claimed_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    redeemed_days = dict(
+        vouchers.filter(redeemed)
+        .annotate(day=TruncDate("redeemed_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    per_day = [
+        {"day": day, "claimed": claimed_days.get(day, 0), "redeemed": redeemed_days.get(day, 0)}
+        for day in sorted(set(claimed_days) | set(redeemed_days))
+    ]
+    totals = {
+        key: sum(row[key] for row in per_campaign)
+        for key in ("total", "issued", "redeemed", "expired", "unused")
+    }
+    totals.update(
+        {
+            key: sum((row[key] for row in per_campaign), Decimal(0))
+            for key in ("total_value", "issued_value", "redeemed_value", "spend")
+        }
+    )
+    return {
+        "per_campaign": per_campaign,
+        "per_merchant": per_merchant,
+        "per_district": sorted(per_district.values(), key=lambda d: d["code"]),
+        "per_day": per_day,
+        "totals": totals,
+    }
+
+
+def settlement_rows(
+    *, campaign: VoucherCampaign, merchant: Merchant | None = None
+) -> QuerySet[Voucher]:
+    """Return a campaign's redeemed vouchers for settlement, by merchant then time (no holder)."""
+    rows = Voucher.objects.filter(campaign=campaign, status=VoucherStatus.REDEEMED)
+    if merchant is not None:
+        rows = rows.filter(merchant=merchant)
+    return (
+        rows.select_related("merchant__region", "campaign")
+        .order_by("merchant__name_zh", "redeemed_at", "pk")
+        .only(
+            "code",
+            "redeemed_at",
+            "spend",
+            "merchant__name_zh",
+            "merchant__name_en",
+            "merchant__region__code",
+            "merchant__region__name_zh",
+            "merchant__region__name_en",
+            "campaign__face_value",
+            "campaign__slug",
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import segno
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xiqia.accounts import access
 from xiqia.core.errors import DomainError, add_to_form
-from xiqia.tourism import lottery, selectors, services
+from xiqia.tourism import exports, lottery, selectors, services
 from xiqia.tourism.forms import ClaimForm, RedeemForm
 from xiqia.tourism.models import AllocationMode, LotteryEntry, Voucher
 from xiqia.tourism.ratelimits import claim_wait
@@ -281,7 +282,62 @@ def redeem(request: HttpRequest) -> HttpResponse:
     return render(request, "tourism/redeem.html", {"form": form, "result": result}, status=status)
 
 
+# Reconciliation --------------------------------------------------------------------------------
+
+
+def _bars(name: str, rows: list[dict[str, Any]], label: str, value: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "labels": [str(row[label]) for row in rows],
+        "values": [
+            float(row[value]) if isinstance(row[value], Decimal) else row[value] for row in rows
+        ],
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Issued, redeemed, expired and value per campaign, district, merchant and day."""
+    campaigns = selectors.reconciliation_campaigns(who=request)
+    figures = selectors.reconciliation(campaigns=campaigns)
+    return render(
+        request,
+        "tourism/dashboard.html",
+        {
+            **figures,
+            "campaign_chart": _bars(
+                _("Vouchers redeemed"), figures["per_campaign"], "name", "redeemed"
+            ),
+            "merchant_chart": _bars(
+                _("Amount due (yuan)"), figures["per_merchant"][:15], "name", "value"
+            ),
+            "day_chart": _bars(_("Vouchers claimed"), figures["per_day"], "day", "claimed"),
+        },
+    )
+
+
+@login_required
+def settlement(request: HttpRequest, slug: str) -> HttpResponse:
+    """The settlement workbook of a campaign (all merchants, or ``?merchant=<id>``)."""
+    campaign = get_object_or_404(selectors.reconciliation_campaigns(who=request), slug=slug)
+    merchant = None
+    if request.GET.get("merchant", "").isdigit():
+        merchant = get_object_or_404(campaign.merchants.all(), pk=int(request.GET["merchant"]))
+    rows = selectors.settlement_rows(campaign=campaign, merchant=merchant)
+    content = exports.settlement_workbook(campaign, rows)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    suffix = f"-{merchant.pk}" if merchant else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="{campaign.slug}-settlement{suffix}.xlsx"'
+    )
+    return response
+
+
 urlpatterns = [
+    path("dashboard/", dashboard, name="dashboard"),
+    path("campaigns/<slug:slug>/settlement.xlsx", settlement, name="settlement"),
     path("", campaign_list, name="campaign-list"),
     path("campaigns/<slug:slug>/", campaign_detail, name="campaign-detail"),
     path("campaigns/<slug:slug>/enter/", lottery_enter, name="lottery-enter"),
