@@ -6,3 +6,6 @@ class GovserviceConfig(AppConfig):
     name = "xiqia.govservice"
     label = "govservice"
     verbose_name = _("Government services")
+
+    def ready(self) -> None:
+        from xiqia.govservice import policies  # noqa: F401  (registers the access policies)
