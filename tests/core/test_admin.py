@@ -53,6 +53,11 @@ NO_HISTORY = {
     "tourism.Voucher": "holds ID numbers: a purge must leave no copy; its dates record its life",
     "tourism.IdempotencyKey": "a short-lived record of API calls",
     "tourism.PersonalDataAccess": "append-only audit log",
+    "govservice.Case": "holds ID and phone numbers; its append-only transitions record its life",
+    "govservice.CaseTransition": "append-only log",
+    "govservice.CaseExtension": "append-only log of approved extensions",
+    "govservice.Rating": "written once per case, never edited",
+    "govservice.EnterpriseRequest": "holds a phone number: a purge must leave no copy",
 }
 
 

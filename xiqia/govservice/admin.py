@@ -129,7 +129,7 @@ class TransitionInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly, ScopedAdmin):
+class CaseAdmin(ReadOnly, ScopedLogAdmin):
     list_display = [
         "number",
         "matter_version",

@@ -300,7 +300,6 @@ class Case(models.Model):
     result_issued_at = models.DateTimeField(_("result issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     origin = OriginField()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case")
@@ -602,7 +601,6 @@ class EnterpriseRequest(models.Model):
         _("grade"), choices=Grade.choices, null=True, blank=True
     )
     origin = OriginField()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enterprise request")
