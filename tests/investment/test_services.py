@@ -164,6 +164,17 @@ def test_deal_record_same_signing_twice_is_counted_once(inv: InvestmentWorld) ->
     assert Deal.objects.count() == 1
 
 
+def test_deal_record_replaying_an_upgraded_signing_returns_it(inv: InvestmentWorld) -> None:
+    # An import run twice: the intention comes again after its upgrade was recorded.
+    intention = inv.deal(kind="intention", amount=YI)
+    inv.deal(amount=2 * YI, event=inv.promotion, signed_at=MAY_22)
+
+    again = inv.deal(kind="intention", amount=YI)
+
+    assert again.pk == intention.pk
+    assert Deal.objects.count() == 2
+
+
 def test_deal_record_outside_a_fair_then_at_an_event_credits_the_chain_to_it(
     inv: InvestmentWorld,
 ) -> None:

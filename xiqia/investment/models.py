@@ -233,9 +233,19 @@ class Indicator(models.Model):
         ordering = ["region__code", "name_zh"]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "park", "organisation", "name_zh"],
-                name="indicator_once",
-                nulls_distinct=False,
+                fields=["park", "name_zh"],
+                condition=Q(park__isnull=False),
+                name="indicator_once_per_park",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "name_zh"],
+                condition=Q(organisation__isnull=False),
+                name="indicator_once_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name_zh"],
+                condition=Q(park__isnull=True, organisation__isnull=True),
+                name="indicator_once_per_region",
             ),
         ]
 

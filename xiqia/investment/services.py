@@ -325,8 +325,8 @@ def deal_record(
     * The whole chain is credited to the first fair event where it was signed: when a chain
       first signed outside a fair is signed again at an event, its earlier deals are credited
       to that event too.
-    * Recording the same signing twice (same kind, amount, date and event as the chain's latest)
-      returns the recorded deal: nothing is counted twice. The database refuses a second chain
+    * Recording a signing of the chain again (same kind, amount, date and event) returns the
+      recorded deal: nothing is counted twice. The database refuses a second chain
       or a fork of a chain, even under concurrent requests.
     """
     amount = Decimal(amount)
@@ -386,13 +386,17 @@ def deal_record(
             _("Only the latest signing of this subject can be upgraded."), code="not_latest"
         )
     if current is not None:
-        if (
-            current.kind == kind
-            and current.amount == amount
-            and current.signed_at == signed_at
-            and current.event_id == (event.pk if event is not None else None)
-        ):
-            return current  # the same signing again: already counted
+        same_signing = Deal.objects.filter(
+            investor=investor,
+            host_region=host_region,
+            subject_key=key,
+            kind=kind,
+            amount=amount,
+            signed_at=signed_at,
+            event=event,
+        ).first()
+        if same_signing is not None:
+            return same_signing  # a signing of the chain recorded again: already counted
         _link_upgrade(deal, current)
     else:
         deal.root = None
