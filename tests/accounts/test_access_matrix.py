@@ -190,6 +190,10 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         # The campaign is issued by Jiulongpo and Xindu: their officers run it.
         statuses(403, anonymous=302, **{A: 200, J_OFF: 200}),
     ),
+    "page campaign vouchers (personal data)": (
+        get(lambda w: f"/tourism/campaigns/{tourism_campaign(w)}/vouchers/"),
+        statuses(403, anonymous=302, **{A: 200, J_OFF: 200}),
+    ),
     "page voucher reconciliation": (
         get(lambda w: tourism_campaign(w) and "/tourism/dashboard/"),
         # Officers see their districts' campaigns (possibly none), analysts all figures.

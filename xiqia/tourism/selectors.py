@@ -213,3 +213,11 @@ def settlement_rows(
             "campaign__slug",
         )
     )
+
+
+def campaign_vouchers(*, campaign: VoucherCampaign, q_code: str = "") -> QuerySet[Voucher]:
+    """Return a campaign's vouchers, newest first (the caller checks who runs the campaign)."""
+    rows = Voucher.objects.filter(campaign=campaign).select_related("merchant", "residence_region")
+    if q_code:
+        rows = rows.filter(code=q_code.strip())
+    return rows.order_by("-claimed_at", "-pk")

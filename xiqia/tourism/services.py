@@ -676,7 +676,9 @@ def purge_due_campaigns(*, now: datetime.datetime | None = None) -> dict[str, in
     """Purge every campaign whose retention period has passed; return vouchers purged by slug."""
     now = now or timezone.now()
     done: dict[str, int] = {}
-    for campaign in VoucherCampaign.objects.filter(valid_until__lt=now):
+    for campaign in VoucherCampaign.objects.filter(
+        valid_until__lt=now, personal_data_purged_at__isnull=True
+    ):
         if now >= campaign.purge_due_at():
             done[campaign.slug] = campaign_purge_personal_data(campaign=campaign, now=now)
     return done

@@ -282,6 +282,40 @@ def redeem(request: HttpRequest) -> HttpResponse:
     return render(request, "tourism/redeem.html", {"form": form, "result": result}, status=status)
 
 
+# Personal data: the campaign's holders, masked; an unmasked view is audited ---------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_vouchers(request: HttpRequest, slug: str) -> HttpResponse:
+    """Those who run a campaign list its vouchers (masked) and may reveal one number, logged."""
+    campaign = selectors.campaign_get(who=request, slug=slug)
+    access.require(request, access.Action.CHANGE, campaign)
+    revealed: dict[str, Any] | None = None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        voucher = get_object_or_404(Voucher, campaign=campaign, code=request.POST.get("code", ""))
+        try:
+            number = services.voucher_reveal_id_number(
+                voucher=voucher, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        except (DomainError, ValidationError) as exc:
+            status = 400
+            error = str(exc.message) if isinstance(exc, DomainError) else " ".join(exc.messages)
+        else:
+            revealed = {"code": voucher.code, "number": number}
+    page = selectors.campaign_vouchers(campaign=campaign, q_code=request.GET.get("code", ""))[:200]
+    response = render(
+        request,
+        "tourism/campaign_vouchers.html",
+        {"campaign": campaign, "vouchers": page, "revealed": revealed, "error": error},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # Reconciliation --------------------------------------------------------------------------------
 
 
@@ -338,6 +372,7 @@ def settlement(request: HttpRequest, slug: str) -> HttpResponse:
 urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("campaigns/<slug:slug>/settlement.xlsx", settlement, name="settlement"),
+    path("campaigns/<slug:slug>/vouchers/", campaign_vouchers, name="campaign-vouchers"),
     path("", campaign_list, name="campaign-list"),
     path("campaigns/<slug:slug>/", campaign_detail, name="campaign-detail"),
     path("campaigns/<slug:slug>/enter/", lottery_enter, name="lottery-enter"),
