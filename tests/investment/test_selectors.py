@@ -320,3 +320,20 @@ def test_project_catalogue_search_shows_the_officer_their_drafts(
         "航空物流园冷链仓储项目",
         "跨境电商物流中心",
     ]
+
+
+def test_dashboard_gathers_the_district_figures_in_constant_queries(
+    inv: InvestmentWorld, deals: dict[str, Deal], django_assert_num_queries: Any
+) -> None:
+    # Liangjiang's area (itself, Yubei, Jiangbei and their predecessors: 3 queries), then
+    # 2 for the summary and 3 for each of the breakdowns by cluster, year and event.
+    with django_assert_num_queries(3 + 2 + 3 * 3):
+        board = selectors.dashboard(region=inv.liangjiang, as_of=AS_OF)
+
+    assert board.summary == selectors.kpi_summary(region=inv.liangjiang, as_of=AS_OF)
+    assert [(r.label, r.amount_signed) for r in board.by_cluster] == [
+        ("智能终端产业集群", 5 * YI),
+        ("none", 3 * YI),
+    ]
+    assert [r.key for r in board.by_year] == [2021, 2022]
+    assert board.by_region == []

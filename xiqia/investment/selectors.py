@@ -27,9 +27,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -312,7 +310,10 @@ def kpi_summary(
     ``published_only`` keeps the deals credited to published events of published fairs (what
     the public may see).
     """
-    slice_ = _slice(fair, event, region, cluster, year, published_only)
+    return _summary(_slice(fair, event, region, cluster, year, published_only), as_of)
+
+
+def _summary(slice_: Slice, as_of: datetime.date | None) -> Kpis:
     as_of = as_of or today()
     kpis = Kpis()
     _fill(kpis, Deal.objects.filter(slice_.counting_q()).aggregate(**_counting_aggregates()))
@@ -367,8 +368,11 @@ def kpis_by(
     ordered by year for ``year``, otherwise by amount signed (largest first). A ``None`` key
     collects the deals outside any fair (``fair``, ``event``) or without a cluster.
     """
+    return _by(dimension, _slice(fair, event, region, cluster, year, published_only), as_of)
+
+
+def _by(dimension: str, slice_: Slice, as_of: datetime.date | None) -> list[Kpis]:
     counting_key, pipeline_key = _group_expressions(dimension)
-    slice_ = _slice(fair, event, region, cluster, year, published_only)
     as_of = as_of or today()
     rows: dict[Any, Kpis] = {}
     counting = (
@@ -397,6 +401,44 @@ def kpis_by(
     if dimension == "year":
         return [rows[k] for k in sorted(rows, key=lambda k: (k is None, k or 0))]
     return sorted(rows.values(), key=lambda k: (-k.amount_signed, k.label))
+
+
+@dataclass
+class Dashboard:
+    """Everything a dashboard page shows: the summary and the breakdowns of one slice."""
+
+    summary: Kpis
+    by_cluster: list[Kpis]
+    by_year: list[Kpis]
+    by_event: list[Kpis]
+    by_region: list[Kpis]
+    as_of: datetime.date
+
+
+def dashboard(
+    *,
+    region: Region | None = None,
+    cluster: Cluster | None = None,
+    fair: Any = None,
+    as_of: datetime.date | None = None,
+    published_only: bool = False,
+) -> Dashboard:
+    """Return a dashboard's figures: a district's (``region``), a cluster's, a fair's or all.
+
+    The region's area is looked up once; then two queries for the summary and three for each
+    breakdown (by cluster, year, event and, without a region, by region): constant in the
+    number of deals. The overdue list comes from :func:`deal_list` with ``overdue_only``.
+    """
+    as_of = as_of or today()
+    slice_ = _slice(fair, None, region, cluster, None, published_only)
+    return Dashboard(
+        summary=_summary(slice_, as_of),
+        by_cluster=_by("cluster", slice_, as_of) if cluster is None else [],
+        by_year=_by("year", slice_, as_of),
+        by_event=_by("event", slice_, as_of),
+        by_region=_by("region", slice_, as_of) if region is None else [],
+        as_of=as_of,
+    )
 
 
 # Deals ----------------------------------------------------------------------------------------
@@ -533,8 +575,9 @@ def project_search(queryset: QuerySet[Project], query: str | None) -> QuerySet[P
             where=[f"{_PG_VECTOR} @@ to_tsquery('simple', %s)"], params=[_pg_tsquery(words)]
         )
     for word in words:
+        # An IN over the (word, project) index: SQLite reads the matching ids first.
         queryset = queryset.filter(
-            Exists(ProjectWord.objects.filter(project=OuterRef("pk"), word=word))
+            pk__in=ProjectWord.objects.filter(word=word).values("project_id")
         )
     return queryset
 
