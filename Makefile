@@ -69,3 +69,4 @@ bench: install
 	$(PY) benchmarks/checkin.py
 	$(PY) benchmarks/scheduling.py
 	$(PY) benchmarks/recommendations.py
+	$(PY) benchmarks/investment.py
