@@ -285,6 +285,17 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         get(lambda w: f"/investment/deals/{investment(w)['deal'].pk}/"),
         statuses(404, anonymous=302, **{A: 200, ORG: 200, Y_OFF: 200, L_OFF: 200, ANALYST: 200}),
     ),
+    "page investment dashboard": (get(lambda w: "/investment/dashboard/"), statuses(200)),
+    "page district dashboard": (
+        get(lambda w: "/investment/dashboard/districts/500157/"),
+        statuses(200),
+    ),
+    "export investment kpis.xlsx": (
+        get(lambda w: "/investment/dashboard/kpis.xlsx?region=500157"),
+        statuses(200),
+    ),
+    "export projects.xlsx": (get(lambda w: "/investment/projects.xlsx"), statuses(200)),
+    "export deals.xlsx": (get(lambda w: "/investment/deals.xlsx"), statuses(200, anonymous=302)),
 }
 
 

@@ -21,6 +21,12 @@ LISTS: dict[str, str] = {
     "catalogue rows (htmx)": "/investment/?q=物流&htmx",
     "deals": "/investment/deals/",
     "deals filtered": "/investment/deals/?overdue=on&year=2021&stage=signed",
+    "dashboard": "/investment/dashboard/",
+    "district dashboard": "/investment/dashboard/districts/500157/",
+    "cluster dashboard": "/investment/dashboard/clusters/{cluster}/",
+    "projects export": "/investment/projects.xlsx?q=物流",
+    "deals export": "/investment/deals.xlsx",
+    "kpis export": "/investment/dashboard/kpis.xlsx?region=500157",
 }
 
 
@@ -55,7 +61,7 @@ def add_rows(inv: InvestmentWorld, n: int) -> None:
 @pytest.mark.parametrize("name", list(LISTS))
 def test_list_query_count_is_constant_in_rows(inv: InvestmentWorld, name: str) -> None:
     client = inv.world.client_for("yubei_officer")
-    path = LISTS[name].format(region=inv.liangjiang.pk)
+    path = LISTS[name].format(region=inv.liangjiang.pk, cluster=inv.cluster.pk)
     headers = {"HTTP_HX_REQUEST": "true"} if path.endswith("&htmx") else {}
     client.get(path, **headers)  # warm caches (content types, sessions)
     add_rows(inv, 1)
