@@ -70,3 +70,4 @@ bench: install
 	$(PY) benchmarks/scheduling.py
 	$(PY) benchmarks/recommendations.py
 	$(PY) benchmarks/investment.py
+	$(PY) benchmarks/vouchers.py

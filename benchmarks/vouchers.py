@@ -1,0 +1,471 @@
+"""Voucher flash-crowd benchmark: successful claims per second and latency, over HTTP and direct.
+
+What it does, in one run (nothing is left running afterwards):
+
+1. (Re)creates a PostgreSQL database of its own (``xiqia_vouchers_bench``; the name must end in
+   ``bench`` and the server must be on this machine), migrates it, and sets up a first-come
+   campaign of S vouchers (default 3,000) and P people (default 6,000) with API tokens and
+   synthetic ID numbers (born in 1900, see ``xiqia/tourism/demo.py``). Setup is not measured.
+2. Starts gunicorn (``xiqia.wsgi``, default ``gthread:2x8``) on 127.0.0.1 with ``DEBUG=false``,
+   the claim rate limits raised out of the way (``VOUCHER_CLAIM_RATE_*``) and the cache on Redis
+   when ``--redis-url`` is given, warms it up, then lets C concurrent keep-alive clients
+   (threads, ``http.client``) send every person's claim at once, each person twice (the second
+   with a new Idempotency-Key, as an impatient user would): ``POST
+   /api/v1/voucher-campaigns/<slug>/claim/``. It reports successful claims (201) per second,
+   from the first request to the last success, and the p50/p95/p99 latency of all requests.
+3. Resets the campaign and makes the same claims straight against the database: the claim
+   service from C threads, each with its own connection, no HTTP. The ratio of the two shows
+   what the web stack costs.
+4. Checks each run: exactly S issued, no person twice, ``issued + remaining == S``.
+5. Writes ``benchmarks/results/vouchers.json`` and its section of ``docs/benchmarks.md``.
+
+Run it with ``make bench`` or ``.venv/bin/python benchmarks/vouchers.py --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+DOCS = ROOT / "docs" / "benchmarks.md"
+HOST = "127.0.0.1"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/xiqia_vouchers_bench"
+SLUG = "bench-vouchers"
+GOAL_PER_SECOND, GOAL_P95_MS = 1000, 200.0
+START, END = "<!-- bench:vouchers:start -->", "<!-- bench:vouchers:end -->"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--stock", type=int, default=3000)
+    parser.add_argument("--people", type=int, default=6000)
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--server", default="gthread:2x8", help="sync:W or gthread:WxT")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--seed", type=int, default=20210108)
+    parser.add_argument("--no-docs", action="store_true")
+    return parser.parse_args(argv)
+
+
+# Database and Django ---------------------------------------------------------------------------
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parsed = urllib.parse.urlsplit(url)
+    name = parsed.path.lstrip("/")
+    if parsed.hostname not in {"127.0.0.1", "localhost"} or not name.endswith("bench"):
+        sys.exit("The benchmark drops its database: it must be local and end in 'bench'.")
+    admin = urllib.parse.urlunsplit(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "xiqia.settings",
+            "XIQIA_ENV": "development",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": HOST,
+            "DATABASE_URL": args.database_url,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+            # The flash crowd comes from one address: the limits would turn it away.
+            "VOUCHER_CLAIM_RATE_ACCOUNT": "1000/s",
+            "VOUCHER_CLAIM_RATE_IP": "100000/s",
+        }
+    )
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    return env
+
+
+def setup(args: argparse.Namespace) -> dict[str, Any]:
+    """Create the campaign and the people (API tokens, synthetic ID numbers)."""
+    os.environ.update(environment(args))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from xiqia.accounts.models import User
+    from xiqia.core.models import Region
+    from xiqia.tourism import services
+    from xiqia.tourism.demo import synthetic_holder_id
+    from xiqia.tourism.models import VoucherCampaign
+
+    call_command("migrate", verbosity=0, interactive=False)
+    now = timezone.now()
+    with transaction.atomic():
+        campaign = VoucherCampaign(
+            slug=SLUG,
+            name_zh="压测消费券",
+            total_count=args.stock,
+            face_value=20,
+            claim_opens_at=now - datetime.timedelta(hours=1),
+            claim_closes_at=now + datetime.timedelta(days=1),
+            valid_from=now,
+            valid_until=now + datetime.timedelta(days=30),
+            is_published=True,
+        )
+        services.campaign_save(campaign=campaign, actor=None)
+        campaign.issuing_regions.set([Region.objects.valid_in(2021).get(code="500107")])
+        unusable = "!"  # no password: these people sign in with API tokens only
+        users = User.objects.bulk_create(
+            [User(username=f"bench{i:05d}", password=unusable) for i in range(args.people)]
+        )
+        tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+    people = [
+        {"token": t.key, "name": f"游客{i:05d}", "id_number": synthetic_holder_id(i)}
+        for i, t in enumerate(tokens)
+    ]
+    return {"campaign": campaign, "people": people}
+
+
+def reset(campaign: Any) -> None:
+    from xiqia.tourism.models import IdempotencyKey, Voucher, VoucherCampaign
+
+    IdempotencyKey.objects.all().delete()
+    Voucher.objects.filter(campaign=campaign).delete()
+    VoucherCampaign.objects.filter(pk=campaign.pk).update(remaining=campaign.total_count)
+
+
+def check(campaign: Any) -> dict[str, Any]:
+    from django.db.models import Count
+
+    from xiqia.tourism.models import Voucher
+
+    campaign.refresh_from_db()
+    vouchers = Voucher.objects.filter(campaign=campaign)
+    issued = vouchers.count()
+    twice = vouchers.values("id_number_digest").annotate(n=Count("pk")).filter(n__gt=1).count()
+    return {
+        "issued": issued,
+        "remaining": campaign.remaining,
+        "duplicates": twice,
+        "ok": issued == campaign.total_count
+        and twice == 0
+        and issued + campaign.remaining == campaign.total_count,
+    }
+
+
+# Load ------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def summarise(latencies: list[float], successes: list[float], start: float, outcomes: dict) -> dict:
+    end = max(successes) if successes else time.perf_counter()
+    return {
+        "requests": len(latencies),
+        "issued": len(successes),
+        "claims_per_second": round(len(successes) / max(end - start, 1e-9), 1),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "max_ms": round(max(latencies, default=0) * 1000, 1),
+        "outcomes": dict(sorted(outcomes.items())),
+    }
+
+
+def attempts(people: list[dict], seed: int) -> list[tuple[dict, int]]:
+    work = [(person, n) for person in people for n in (1, 2)]
+    random.Random(seed).shuffle(work)  # noqa: S311 (a reproducible order)
+    return work
+
+
+def crowd(port: int, people: list[dict], clients: int, seed: int) -> dict[str, Any]:
+    work = attempts(people, seed)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    successes: list[float] = []
+    outcomes: dict[str, int] = {}
+    go = threading.Event()
+    position = iter(range(len(work)))
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        mine: list[tuple[float, float, str]] = []
+        go.wait()
+        while True:
+            with lock:
+                index = next(position, None)
+            if index is None:
+                break
+            person, attempt = work[index]
+            body = json.dumps({"holder_name": person["name"], "id_number": person["id_number"]})
+            started = time.perf_counter()
+            try:
+                conn.request(
+                    "POST",
+                    f"/api/v1/voucher-campaigns/{SLUG}/claim/",
+                    body=body,
+                    headers={
+                        "Authorization": f"Token {person['token']}",
+                        "Content-Type": "application/json",
+                        "Idempotency-Key": f"{person['token'][:8]}-{attempt}",
+                    },
+                )
+                response = conn.getresponse()
+                payload = response.read()
+                status = response.status
+                code = "issued" if status == 201 else json.loads(payload)["error"]["code"]
+            except (OSError, http.client.HTTPException, ValueError, KeyError):
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                code = "connection_error"
+            finished = time.perf_counter()
+            mine.append((finished - started, finished, code))
+        conn.close()
+        with lock:
+            for latency, finished, code in mine:
+                latencies.append(latency)
+                outcomes[code] = outcomes.get(code, 0) + 1
+                if code == "issued":
+                    successes.append(finished)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    go.set()
+    for thread in threads:
+        thread.join()
+    return summarise(latencies, successes, start, outcomes)
+
+
+def direct(campaign: Any, people: list[dict], clients: int, seed: int) -> dict[str, Any]:
+    """The same attempts through the claim service, no HTTP: a thread per connection."""
+    from django.db import connections
+
+    from xiqia.core.errors import DomainError
+    from xiqia.tourism import services
+    from xiqia.tourism.models import VoucherCampaign
+
+    work = attempts(people, seed)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    successes: list[float] = []
+    outcomes: dict[str, int] = {}
+    position = iter(range(len(work)))
+    go = threading.Event()
+
+    def worker() -> None:
+        go.wait()
+        try:
+            while True:
+                with lock:
+                    index = next(position, None)
+                if index is None:
+                    break
+                person, _attempt = work[index]
+                started = time.perf_counter()
+                try:
+                    current = VoucherCampaign.objects.get(pk=campaign.pk)
+                    services.voucher_claim(
+                        campaign=current, holder_name=person["name"], id_number=person["id_number"]
+                    )
+                    code = "issued"
+                except DomainError as exc:
+                    code = exc.code
+                finished = time.perf_counter()
+                with lock:
+                    latencies.append(finished - started)
+                    outcomes[code] = outcomes.get(code, 0) + 1
+                    if code == "issued":
+                        successes.append(finished)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    go.set()
+    for thread in threads:
+        thread.join()
+    return summarise(latencies, successes, start, outcomes)
+
+
+# The server ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen:
+    match = re.fullmatch(r"(sync|gthread):(\d+)(?:x(\d+))?", args.server)
+    if not match:
+        sys.exit(f"--server: expected sync:W or gthread:WxT, got {args.server!r}")
+    kind, workers, threads = match.group(1), match.group(2), match.group(3) or "1"
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "xiqia.wsgi",
+        f"--bind={HOST}:{port}",
+        f"--worker-class={kind}",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        "--backlog=2048",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment(args))  # noqa: S603
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/health/")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not answer /health/ within 60 s")
+
+
+def warm_up(port: int, clients: int) -> None:
+    for _ in range(clients * 4):
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        conn.request("GET", f"/api/v1/voucher-campaigns/{SLUG}/")
+        conn.getresponse().read()
+        conn.close()
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+def write_docs(result: dict[str, Any]) -> None:
+    http_run, direct_run = result["http"], result["direct"]
+    goal = (
+        http_run["claims_per_second"] >= GOAL_PER_SECOND
+        and http_run["p95_ms"] < GOAL_P95_MS
+        and result["http_check"]["ok"]
+    )
+    rows = [
+        ("HTTP (gunicorn " + result["server"] + ")", http_run, result["http_check"]),
+        ("direct (claim service, no HTTP)", direct_run, result["direct_check"]),
+    ]
+    table = "\n".join(
+        f"| {label} | {run['requests']} | {run['issued']} | {run['claims_per_second']} | "
+        f"{run['p50_ms']} | {run['p95_ms']} | {run['p99_ms']} | {run['max_ms']} | "
+        f"{chk['issued']} + {chk['remaining']} | {chk['duplicates']} | "
+        f"{', '.join(f'{k} {v}' for k, v in run['outcomes'].items())} |"
+        for label, run, chk in rows
+    )
+    ratio = direct_run["claims_per_second"] / max(http_run["claims_per_second"], 1e-9)
+    section = f"""{START}
+Last run: {result["at"]}. Command: `.venv/bin/python benchmarks/vouchers.py` (or `make bench`).
+
+Load: a first-come campaign of {result["stock"]} vouchers; {result["people"]} people each claim
+twice (the second time with a new Idempotency-Key), {2 * result["people"]} requests in a shuffled
+order from {result["clients"]} concurrent keep-alive clients on the same machine, `POST
+/api/v1/voucher-campaigns/<slug>/claim/` with `Authorization: Token`, rate limits raised out of
+the way, cache {result["cache"]}. Claims per second count the successful claims (201) from the
+first request to the last success; latency is of every request, measured by the client.
+
+Goal: at least {GOAL_PER_SECOND} successful claims/s over HTTP with p95 under
+{GOAL_P95_MS:.0f} ms and zero over-issue: **{"PASS" if goal else "FAIL"}**
+({http_run["claims_per_second"]} claims/s, p95 {http_run["p95_ms"]} ms). Straight against the
+database the same claims run at {direct_run["claims_per_second"]}/s, {ratio:.1f}× the HTTP rate:
+the rest is the web stack (authentication, the campaign's access scope, the idempotency record,
+serialisation) sharing the two cores with PostgreSQL and the load generator.
+
+| path | requests | issued | claims/s | p50 ms | p95 ms | p99 ms | max ms | issued + left \
+| duplicates | outcomes |
+|---|---|---|---|---|---|---|---|---|---|---|
+{table}
+{END}"""
+    text = DOCS.read_text(encoding="utf-8")
+    if START in text:
+        text = re.sub(
+            re.escape(START) + ".*?" + re.escape(END), lambda _m: section, text, flags=re.S
+        )
+    else:
+        text = (
+            text.rstrip("\n")
+            + "\n\n## Vouchers: a flash crowd of claims (`benchmarks/vouchers.py`)\n\n"
+            + section
+            + "\n"
+        )
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"Recreating {urllib.parse.urlsplit(args.database_url).path.lstrip('/')} …", flush=True)
+    recreate_database(args.database_url)
+    world = setup(args)
+    campaign, people = world["campaign"], world["people"]
+    print(f"{args.stock} vouchers, {len(people)} people, {args.clients} clients", flush=True)
+
+    port = free_port()
+    server = start_server(args, port)
+    try:
+        warm_up(port, args.clients)
+        http_run = crowd(port, people, args.clients, args.seed)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    http_check = check(campaign)
+    print("HTTP  ", json.dumps(http_run), json.dumps(http_check), flush=True)
+
+    reset(campaign)
+    direct_run = direct(campaign, people, args.clients, args.seed)
+    direct_check = check(campaign)
+    print("direct", json.dumps(direct_run), json.dumps(direct_check), flush=True)
+
+    result = {
+        "at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}",
+        "server": args.server,
+        "stock": args.stock,
+        "people": len(people),
+        "clients": args.clients,
+        "cache": "Redis" if args.redis_url else "local memory",
+        "http": http_run,
+        "http_check": http_check,
+        "direct": direct_run,
+        "direct_check": direct_check,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "vouchers.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    if not args.no_docs:
+        write_docs(result)
+    return 0 if http_check["ok"] and direct_check["ok"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
