@@ -296,6 +296,14 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
     ),
     "export projects.xlsx": (get(lambda w: "/investment/projects.xlsx"), statuses(200)),
     "export deals.xlsx": (get(lambda w: "/investment/deals.xlsx"), statuses(200, anonymous=302)),
+    "page investment import": (
+        get(lambda w: "/investment/import/"),
+        statuses(403, anonymous=302, **{A: 200, Y_OFF: 200, L_OFF: 200, J_OFF: 200}),
+    ),
+    "export import template": (
+        get(lambda w: "/investment/import/templates/projects.xlsx"),
+        statuses(200, anonymous=302),
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 """Pages of the investment module under /investment/."""
 
-from xiqia.investment.views import catalogue, dashboards, deals, excel
+from xiqia.investment.views import catalogue, dashboards, deals, excel, imports
 
 app_name = "investment"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *deals.urlpatterns,
     *dashboards.urlpatterns,
     *excel.urlpatterns,
+    *imports.urlpatterns,
 ]
