@@ -239,3 +239,14 @@ def test_redeem_api_refuses_non_cashier_403(tw: TourismWorld) -> None:
     )
 
     assert response.status_code == 403
+
+
+def test_claim_api_residence_region_by_code(tw: TourismWorld) -> None:
+    make_campaign(slug="residents", eligible=("500107",))
+
+    response = post_claim(
+        client_for(tw.resident), "residents", {**BODY, "residence_region": "500107"}
+    )
+
+    assert response.status_code == 201
+    assert Voucher.objects.get().residence_region.code == "500107"

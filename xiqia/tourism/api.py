@@ -49,8 +49,12 @@ class CampaignOutput(serializers.Serializer):
 class ClaimInput(serializers.Serializer):
     holder_name = serializers.CharField(max_length=60)
     id_number = serializers.CharField(max_length=32)
+    # Codes are reused across history: the district is one in force today.
     residence_region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+        slug_field="code",
+        queryset=Region.objects.filter(valid_to__isnull=True),
+        required=False,
+        allow_null=True,
     )
 
 
