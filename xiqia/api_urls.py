@@ -13,6 +13,13 @@ from xiqia.investment.api import (
     MilestoneViewSet,
     ProjectViewSet,
 )
+from xiqia.matchmaking.api import (
+    AgendaView,
+    MeetingRequestViewSet,
+    MeetingViewSet,
+    ProfileViewSet,
+    RecommendationsView,
+)
 from xiqia.tourism.api import VoucherCampaignViewSet, VoucherViewSet
 
 router = DefaultRouter()
@@ -31,10 +38,19 @@ router.register("investment/clusters", ClusterViewSet, basename="investment-clus
 router.register("investment/projects", ProjectViewSet, basename="investment-project")
 router.register("investment/deals", DealViewSet, basename="investment-deal")
 router.register("investment/milestones", MilestoneViewSet, basename="investment-milestone")
+router.register("matchmaking/profiles", ProfileViewSet, basename="matchmaking-profile")
+router.register("matchmaking/requests", MeetingRequestViewSet, basename="matchmaking-request")
+router.register("matchmaking/meetings", MeetingViewSet, basename="matchmaking-meeting")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("investment/kpis/", KpiView.as_view(), name="investment-kpis"),
+    path(
+        "matchmaking/recommendations/",
+        RecommendationsView.as_view(),
+        name="matchmaking-recommendations",
+    ),
+    path("matchmaking/agenda/", AgendaView.as_view(), name="matchmaking-agenda"),
     *router.urls,
 ]

@@ -327,6 +327,11 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "xiqia.investment.models.EvidenceKind",
         "ProjectStatusEnum": "xiqia.investment.models.ProjectStatus",
         "DealStatusEnum": "xiqia.investment.models.DealStatus",
+        # Matchmaking: a participant's role is not an account role; offers and seeks share tags.
+        "ParticipantRoleEnum": "xiqia.matchmaking.models.ParticipantRole",
+        "NeedEnum": "xiqia.matchmaking.models.Need",
+        "RequestStatusEnum": "xiqia.matchmaking.models.RequestStatus",
+        "MeetingStatusEnum": "xiqia.matchmaking.models.MeetingStatus",
     },
 }
 

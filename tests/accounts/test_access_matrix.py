@@ -66,6 +66,20 @@ def tourism_campaign(world: World) -> str:
     return "matrix"
 
 
+def matchmaking(world: World, rest: str) -> str:
+    """Return a matchmaking address of the world's fair; the participant has a profile."""
+    from xiqia.fair.models import Registration
+    from xiqia.matchmaking import services as matchmaking_services
+    from xiqia.matchmaking.models import Profile
+
+    if not Profile.objects.exists():
+        registration = Registration.objects.get(person=world.users[PART])
+        matchmaking_services.profile_update(
+            registration=registration, actor=None, seeks=["capital"]
+        )
+    return rest.replace("<fair>", world.fair.slug)
+
+
 EDITORS_OF_YUBEI = {A: 200, Y_OFF: 200, L_OFF: 200, MEMBER: 200}
 EDITORS_OF_JIULONGPO = {A: 200, J_OFF: 200}
 
@@ -303,6 +317,50 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
     "export import template": (
         get(lambda w: "/investment/import/templates/projects.xlsx"),
         statuses(200, anonymous=302),
+    ),
+    "page matchmaking recommendations": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/")),
+        statuses(302, **{PART: 200}),
+    ),
+    "page matchmaking agenda": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/agenda/")),
+        statuses(302, **{PART: 200}),
+    ),
+    "page matchmaking profile": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/profile/")),
+        statuses(200, anonymous=302),
+    ),
+    "page matchmaking schedule": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/organise/schedule/")),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "page matchmaking dashboard": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/organise/")),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "page matchmaking notifications": (
+        get(lambda w: "/matchmaking/notifications/"),
+        statuses(200, anonymous=302),
+    ),
+    "api matchmaking profiles": (
+        get(lambda w: matchmaking(w, "/api/v1/matchmaking/profiles/")),
+        statuses(200, anonymous=401),
+    ),
+    "api matchmaking recommendations": (
+        get(lambda w: matchmaking(w, "/api/v1/matchmaking/recommendations/?fair=<fair>")),
+        statuses(404, anonymous=401, **{PART: 200}),
+    ),
+    "api matchmaking requests": (
+        get(lambda w: "/api/v1/matchmaking/requests/"),
+        statuses(200, anonymous=401),
+    ),
+    "api matchmaking meetings": (
+        get(lambda w: "/api/v1/matchmaking/meetings/"),
+        statuses(200, anonymous=401),
+    ),
+    "api matchmaking agenda": (
+        get(lambda w: matchmaking(w, "/api/v1/matchmaking/agenda/?fair=<fair>")),
+        statuses(404, anonymous=401, **{PART: 200}),
     ),
 }
 

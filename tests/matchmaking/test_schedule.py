@@ -436,3 +436,46 @@ def test_notifications_mark_read(published: Meeting) -> None:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     assert services.notifications_mark_read(user=user) == unread
     assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 0
+
+
+def _deal(mw: MatchWorld) -> Any:
+    """A signed deal not credited to any fair event: only organisers and officers see it."""
+    from tests.conftest import make_org, region
+    from xiqia.investment import services as investment_services
+
+    return investment_services.deal_record(
+        actor=None,
+        investor=make_org("测试投资方", "500112", kind="investor"),
+        host_region=region("500112"),
+        amount=200_000_000,
+        kind="contract",
+        signed_at=datetime.date(2021, 6, 1),
+        title_zh="智能终端配套项目",
+    )
+
+
+def test_meeting_outcome_links_a_deal(mw: MatchWorld, published: Meeting) -> None:
+    deal = _deal(mw)
+    meeting = services.meeting_outcome_record(
+        meeting=published,
+        actor=mw.organiser,
+        outcome=Outcome.NEGOTIATING,
+        deal=deal,
+        now=at(20, 10),
+    )
+    assert meeting.deal == deal
+    assert list(deal.meetings.all()) == [meeting]
+
+
+def test_meeting_outcome_refuses_a_deal_the_actor_cannot_see(published: Meeting) -> None:
+    deal = _deal(MatchWorld(fair=published.fair, organiser=None))
+    with pytest.raises(PermissionDenied):
+        services.meeting_outcome_record(
+            meeting=published,
+            actor=user_of(published.a),
+            outcome=Outcome.NEGOTIATING,
+            deal=deal,
+            now=at(20, 10),
+        )
+    published.refresh_from_db()
+    assert (published.deal, published.outcome) == (None, "")

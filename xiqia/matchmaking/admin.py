@@ -81,6 +81,7 @@ class MeetingRequestAdmin(ScopedAdmin):
 class MeetingAdmin(ScopedAdmin):
     list_display = ["__str__", "fair", "status", "slot", "table", "attendance", "outcome"]
     list_filter = ["fair", "status", "attendance", "outcome", "origin"]
+    raw_id_fields = ["deal"]
     readonly_fields = [
         "request",
         "fair",

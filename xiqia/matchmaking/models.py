@@ -419,6 +419,15 @@ class Meeting(models.Model):
     )
     outcome_note = models.TextField(_("outcome note"), blank=True, max_length=2000)
     outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    deal = models.ForeignKey(
+        "investment.Deal",
+        verbose_name=_("deal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        help_text=_("The signed deal this meeting led to, once there is one."),
+    )
     origin = OriginField()
     history = HistoricalRecords()
 

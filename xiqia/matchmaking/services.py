@@ -885,9 +885,14 @@ def meeting_outcome_record(
     actor: Any,
     outcome: str,
     note: str = "",
+    deal: Any = None,
     now: datetime.datetime | None = None,
 ) -> Meeting:
-    """Record what came of a meeting (either side): follow-up wanted, deal in negotiation."""
+    """Record what came of a meeting (either side): follow-up wanted, deal in negotiation.
+
+    ``deal`` links the meeting forward to the signed deal it led to (``investment.Deal``);
+    the actor must be able to see that deal. ``None`` leaves an existing link as it is.
+    """
     now = now or timezone.now()
     meeting = _locked_meeting(meeting)
     _party_or_organiser(actor, meeting)
@@ -899,6 +904,10 @@ def meeting_outcome_record(
         )
     if meeting.attendance == Attendance.NO_SHOW:
         raise DomainError(_("This meeting did not take place."), code="no_show")
+    if deal is not None:
+        if actor is not None and not access.allows(actor, access.Action.VIEW, deal):
+            raise PermissionDenied
+        meeting.deal = deal
     meeting.outcome = outcome
     meeting.outcome_note = note.strip()
     meeting.outcome_recorded_at = now
