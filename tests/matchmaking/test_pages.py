@@ -170,7 +170,9 @@ def test_requests_page_refuses_accepting_own_request(mw: MatchWorld, pair: Any) 
     ana, bo = pair
     request = services.request_send(sender=ana, recipient=bo, actor=user_of(ana))
     client = client_for(user_of(ana))
-    response = client.post(url("request-answer", mw, request.pk, "accept"), follow=True)
+    response = client.post(
+        url("request-answer", mw, request.pk, "accept"), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "You may not do this." in response.content.decode()
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING
