@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from tests.investment.conftest import YI, InvestmentWorld, evidence
 from xiqia.investment import services
@@ -324,3 +325,14 @@ def test_deal_detail_renders_in_both_languages(inv: InvestmentWorld, lang: str) 
 
     assert response.status_code == 200
     assert "data-overdue" in response.content.decode()
+
+
+def test_date_inputs_carry_iso_dates_the_browser_accepts(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+
+    html = inv.world.client_for("yubei_officer").get(
+        f"/investment/deals/{deal.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'type="date" name="date" value="{today}"', html.content.decode())

@@ -269,7 +269,7 @@ class DealForm(AmountMixin, forms.Form):
     amount_unit = unit_field()
     kind = forms.ChoiceField(label=_("Kind"), choices=DealKind.choices)
     signed_at = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     event = EventChoiceField(
         label=_("Signed at event"),
@@ -303,7 +303,9 @@ class MilestoneForm(forms.Form):
     """The next step of a deal's landing, with its evidence."""
 
     step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     evidence = forms.FileField(label=_("Evidence"), required=False)
     evidence_kind = forms.ChoiceField(label=_("Kind of evidence"), choices=EvidenceKind.choices)
     officer = UserChoiceField(
@@ -331,7 +333,7 @@ class FundsForm(AmountMixin, forms.Form):
     funds = amount_field(_("Funds in place"))
     funds_unit = unit_field()
     as_of = forms.DateField(
-        label=_("As reported on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As reported on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
