@@ -337,3 +337,10 @@ def test_dashboard_gathers_the_district_figures_in_constant_queries(
     ]
     assert [r.key for r in board.by_year] == [2021, 2022]
     assert board.by_region == []
+
+
+def test_every_kpi_has_a_definition() -> None:
+    defined = {"deals_signed", "amount_signed", "contracts", "performance_rate", "start_rate"}
+    defined |= {"production_rate", "funds_in_place", "overdue_start"}
+    assert set(selectors.DEFINITIONS) == defined
+    assert all(str(text) for text in selectors.DEFINITIONS.values())

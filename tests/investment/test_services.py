@@ -495,3 +495,29 @@ def test_cluster_indicator_set_by_another_district_is_denied(inv: InvestmentWorl
             year=2020,
             enterprises=1,
         )
+
+
+def test_deal_update_changes_the_officer_and_keeps_the_counting(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    officer = inv.world.users["yubei_officer"]
+
+    updated = services.deal_update(actor=officer, deal=deal, officer=officer, note="跟进中")
+
+    assert (updated.officer, updated.note, updated.counted_amount) == (officer, "跟进中", 2 * YI)
+
+
+def test_deal_update_counting_fields_are_not_editable(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    with pytest.raises(TypeError):
+        services.deal_update(actor=None, deal=deal, amount=YI)
+
+
+def test_deal_update_park_of_another_region_is_refused(inv: InvestmentWorld) -> None:
+    from xiqia.investment.models import Park
+
+    park = Park.objects.create(region=inv.jiulongpo, name_zh="九龙坡园区")
+    deal = inv.deal()
+    with pytest.raises(ValidationError):
+        services.deal_update(actor=None, deal=deal, park=park)
+    deal.refresh_from_db()
+    assert deal.park is None

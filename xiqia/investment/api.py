@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -235,6 +238,18 @@ class PublishInput(serializers.Serializer):
     published = serializers.BooleanField(default=True)
 
 
+class CappedPaginator(Paginator):
+    """Count no further than 1,000 rows: a common search word matches thousands."""
+
+    @cached_property
+    def count(self) -> int:
+        return selectors.capped_count(self.object_list)
+
+
+class CataloguePagination(PageNumberPagination):
+    django_paginator_class = CappedPaginator
+
+
 class ProjectViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -246,11 +261,12 @@ class ProjectViewSet(
     """The project catalogue (招商项目库).
 
     Filters: ``?q=`` words in Chinese or English (物流 finds 航空物流园), ``region=<code>``,
-    ``park``, ``cluster``, ``industry=<code>``, ``status``. Everyone sees published projects;
-    officers also their region's drafts.
+    ``park``, ``cluster``, ``industry=<code>``, ``status``. Newest first; ``count`` stops at
+    1,000. Everyone sees published projects; officers also their region's drafts.
     """
 
     serializer_class = ProjectOutput
+    pagination_class = CataloguePagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def base_queryset(self) -> Any:
