@@ -222,3 +222,17 @@ def test_edit_page_of_another_region_is_forbidden(inv: InvestmentWorld) -> None:
     )
 
     assert response.status_code == 403
+
+
+def test_catalogue_count_stops_at_the_cap(inv: InvestmentWorld, monkeypatch) -> None:
+    from xiqia.investment.views import catalogue
+
+    monkeypatch.setattr(catalogue, "COUNT_CAP", 3)
+    for i in range(5):
+        project(inv, f"物流项目{i}")
+
+    html = Client().get("/investment/", {"q": "物流"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'data-result-count="3+"' in html
+    assert "More than 3 projects" in html
+    assert len(rows(Client().get("/investment/", {"q": "物流"}))) == 3

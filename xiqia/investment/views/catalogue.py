@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,16 @@ from xiqia.investment.forms import CatalogueFilterForm, ProjectForm
 from xiqia.investment.models import Project
 
 PER_PAGE = 20
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Count no further than ``COUNT_CAP`` matches: a common word matches thousands of
+    projects, counting them all is most of a search's time, and nobody pages that far."""
+
+    @cached_property
+    def count(self) -> int:
+        return selectors.capped_count(self.object_list, COUNT_CAP)
 
 
 @require_GET
@@ -35,7 +46,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         industry=filters.get("industry"),
         status=filters.get("status", ""),
     )
-    page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(projects, PER_PAGE).get_page(request.GET.get("page"))
     template = "investment/_project_rows.html" if request.htmx else "investment/project_list.html"
     return render(
         request,
@@ -44,6 +55,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": filters.get("q", ""),
+            "count_capped": page.paginator.count >= COUNT_CAP,
             "can_create": access.can_create(request, Project),
         },
     )
