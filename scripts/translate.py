@@ -65,6 +65,7 @@ def main(paths: list[str]) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None
             filled += 1
         catalogue.save()
         msgcat = shutil.which("msgcat")

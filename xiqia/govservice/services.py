@@ -322,7 +322,8 @@ def case_receive(
         region=window.region,
         at=now,
     )
-    return Receipt(case=case, verification_code=code)
+    # Read back, so the personal values are the masked kind, as everywhere else.
+    return Receipt(case=Case.objects.get(pk=case.pk), verification_code=code)
 
 
 def case_precheck(*, case: Case, actor: Any, now: datetime.datetime | None = None) -> Case:

@@ -1,7 +1,18 @@
 """Pages of the govservice module."""
 
-from django.urls import path  # noqa: F401 (the module's pages are added here)
+from django.urls import path
+
+from xiqia.govservice import views
 
 app_name = "govservice"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("track/", views.track, name="track"),
+    path("track/status/", views.track_status, name="track-status"),
+    path("cases/new/", views.case_receive, name="case-receive"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/<slug:action>/", views.case_action, name="case-action"),
+    path("follow-ups/", views.follow_up_list, name="follow-up-list"),
+    path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow-up-close"),
+]

@@ -1,0 +1,111 @@
+"""Reads for government services: work queues, what an officer may do, what an applicant sees."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from xiqia.accounts import access
+from xiqia.govservice import deadlines
+from xiqia.govservice.models import Case, CaseState, CaseTransition, FollowUp, WindowStaff
+from xiqia.govservice.services import SIDE_KINDS
+from xiqia.govservice.transitions import TABLE, Action, Side, actions_from
+
+FINISHED = (CaseState.REJECTED, CaseState.CLOSED, CaseState.RATED, CaseState.WITHDRAWN)
+NEARLY_DUE_WORKING_DAYS = 2
+
+
+def states_of(side: Side) -> list[str]:
+    """Return the states in which the next step is taken by ``side`` (pauses aside)."""
+    quiet = {Action.PAUSE, Action.RESUME, Action.EXTEND, Action.WITHDRAW}
+    return sorted(
+        {
+            state
+            for (state, action), move in TABLE.items()
+            if move.side == side and action not in quiet
+        }
+    )
+
+
+def posts_of(user: Any) -> list[tuple[str, int]]:
+    """Return the (kind, region id) of every window post the user holds."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(WindowStaff.objects.filter(user=user).values_list("kind", "window__region_id"))
+
+
+def sides_for(user: Any, case: Case, posts: list[tuple[str, int]] | None = None) -> set[Side]:
+    """Return the sides of ``case`` on which ``user`` may act."""
+    if access.principal_for(user).is_admin:
+        return {Side.RECEIVING, Side.HANDLING}
+    posts = posts_of(user) if posts is None else posts
+    sides = set()
+    for side, region_id in (
+        (Side.RECEIVING, case.receiving_region_id),
+        (Side.HANDLING, case.handling_region_id),
+    ):
+        if any(kind in SIDE_KINDS[side] and region == region_id for kind, region in posts):
+            sides.add(side)
+    return sides
+
+
+def allowed_actions(user: Any, case: Case) -> list[Action]:
+    """Return the actions of the table that ``user`` may take on ``case`` now."""
+    sides = sides_for(user, case)
+    actions = [
+        action
+        for action in actions_from(case.state)
+        if TABLE[(CaseState(case.state), action)].side in sides
+    ]
+    if Action.PAUSE in actions or Action.RESUME in actions:
+        paused = case.pauses.filter(last_day__isnull=True).exists()
+        actions.remove(Action.PAUSE if paused else Action.RESUME)
+    return actions
+
+
+def nearly_due_until(today: datetime.date) -> datetime.date:
+    """Return the last day that counts as nearly due (a few working days from today)."""
+    return deadlines.case_deadline(today, NEARLY_DUE_WORKING_DAYS)[0]
+
+
+def work_queue(*, who: Any, today: datetime.date | None = None) -> list[Case]:
+    """Return the cases waiting for the user's next step, soonest deadline first.
+
+    Clerks see the cases of their district waiting at the receiving side; reviewers those
+    waiting at the handling side. Each case carries ``overdue`` and ``nearly_due``.
+    """
+    today = today or timezone.localdate()
+    posts = posts_of(who.user if hasattr(who, "user") else who)
+    q = Q(pk__in=[])
+    for side in (Side.RECEIVING, Side.HANDLING):
+        regions = {region for kind, region in posts if kind in SIDE_KINDS[side]}
+        if regions:
+            q |= Q(**{f"{side.value}_region__in": regions}, state__in=states_of(side))
+    cases = list(
+        access.scope(who, Case.objects.all())
+        .filter(q)
+        .select_related("matter_version", "receiving_region", "handling_region")
+        .order_by(F("deadline").asc(nulls_last=True), "received_at")
+    )
+    soon = nearly_due_until(today) if cases else today
+    for case in cases:
+        case.overdue = case.deadline is not None and case.deadline < today
+        case.nearly_due = not case.overdue and case.deadline is not None and case.deadline <= soon
+    return cases
+
+
+def case_steps(case: Case) -> QuerySet[CaseTransition]:
+    """Return the steps of a case, oldest first (what the applicant is shown: no names)."""
+    return case.transitions.order_by("at", "id")
+
+
+def follow_ups(*, who: Any) -> QuerySet[FollowUp]:
+    """Return the follow-ups of poor ratings the user supervises, open ones first."""
+    return (
+        access.scope(who, FollowUp.objects.all())
+        .select_related("rating__case__matter_version", "region", "closed_by")
+        .order_by("closed_at", "opened_at")
+    )

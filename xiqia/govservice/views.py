@@ -1,0 +1,314 @@
+"""Government-service pages: applicant tracking and rating, officers' queue, cases, follow-ups.
+
+The applicant's case number and verification code travel only in a POST body; the case found
+is remembered in the session, so no URL ever carries them (nor any personal data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xiqia.accounts import access
+from xiqia.core.errors import DomainError, add_to_form
+from xiqia.govservice import selectors, services
+from xiqia.govservice.forms import (
+    FollowUpCloseForm,
+    RateForm,
+    ReceiveForm,
+    TrackForm,
+    action_form,
+)
+from xiqia.govservice.models import Case, CaseState, FollowUp, StaffKind, Window
+from xiqia.govservice.ratelimits import track_wait
+from xiqia.govservice.transitions import ACTION_LABELS, Action
+
+SESSION_KEY = "govservice_tracked_case"
+REFUSALS = (DomainError, ValidationError)
+
+
+# The applicant ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """Find a case by its number and verification code (no account needed)."""
+    form = TrackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        wait = track_wait(request, request.POST.get("number", ""))
+        if wait is not None:
+            status = 429
+            form.add_error(
+                None,
+                _("Too many attempts. Try again in %(seconds)s seconds.")
+                % {"seconds": int(wait) + 1},
+            )
+        elif form.is_valid():
+            case = services.case_by_number_and_code(
+                form.cleaned_data["number"], form.cleaned_data["code"]
+            )
+            if case is not None:
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = case.pk
+                return redirect("govservice:track-status")
+            status = 400
+            form.add_error(None, _("No case matches this number and verification code."))
+        else:
+            status = 400
+    return render(request, "govservice/track.html", {"form": form}, status=status)
+
+
+def _tracked(request: HttpRequest) -> Case | None:
+    pk = request.session.get(SESSION_KEY)
+    if pk is None:
+        return None
+    return (
+        Case.objects.select_related("matter_version", "receiving_window", "handling_region")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def track_status(request: HttpRequest) -> HttpResponse:
+    """Show the tracked case's steps and deadline; rate it once it is closed."""
+    case = _tracked(request)
+    if case is None:
+        return redirect("govservice:track")
+    form = RateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.case_rate(case=case, **form.cleaned_data)
+            except REFUSALS as exc:
+                status = 400
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("Thank you for your rating."))
+                return redirect("govservice:track-status")
+        else:
+            status = 400
+    context = {
+        "case": case,
+        "steps": selectors.case_steps(case),
+        "form": form if case.state == CaseState.CLOSED else None,
+        "rated": case.state == CaseState.RATED,
+        "missing": case.missing_materials.splitlines(),
+    }
+    return render(request, "govservice/track_status.html", context, status=status)
+
+
+# Officers --------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The officer's work queue: cases waiting for their next step, soonest deadline first."""
+    cases = selectors.work_queue(who=request)
+    windows = Window.objects.filter(
+        staff__user=request.user, staff__kind__in=[StaffKind.CLERK, StaffKind.SUPERVISOR]
+    ).distinct()
+    return render(
+        request,
+        "govservice/queue.html",
+        {"cases": cases, "may_receive": windows.exists(), "today": timezone.localdate()},
+    )
+
+
+def _clerk_windows(request: HttpRequest) -> Any:
+    if access.principal_for(request.user).is_admin:
+        return Window.objects.select_related("region")
+    return (
+        Window.objects.filter(
+            staff__user=request.user, staff__kind__in=[StaffKind.CLERK, StaffKind.SUPERVISOR]
+        )
+        .select_related("region")
+        .distinct()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_receive(request: HttpRequest) -> HttpResponse:
+    """Receive an application at one of the clerk's windows; show the receipt with the code."""
+    windows = _clerk_windows(request)
+    if not windows.exists():
+        raise PermissionDenied
+    form = ReceiveForm(request.POST or None, windows=windows)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                receipt = services.case_receive(actor=request.user, **form.cleaned_data)
+            except REFUSALS as exc:
+                status = 400
+                add_to_form(form, exc)
+            else:
+                # The code is shown once, in this response, never in a URL.
+                return render(request, "govservice/receipt.html", {"receipt": receipt})
+        else:
+            status = 400
+    return render(request, "govservice/receive.html", {"form": form}, status=status)
+
+
+def _case_page(
+    request: HttpRequest, case: Case, bound: tuple[Action, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    actions = selectors.allowed_actions(request.user, case)
+    forms = []
+    for action in actions:
+        form = bound[1] if bound and bound[0] == action else action_form(action, case)
+        forms.append((action, ACTION_LABELS[action], form))
+    context = {
+        "case": case,
+        "steps": selectors.case_steps(case).select_related("actor", "region"),
+        "pauses": case.pauses.all(),
+        "extensions": case.extensions.select_related("approved_by"),
+        "materials": case.matter_version.materials.all(),
+        "action_forms": forms,
+        "today": timezone.localdate(),
+    }
+    return render(request, "govservice/case_detail.html", context, status=status)
+
+
+def _get_case(request: HttpRequest, pk: int) -> Case:
+    return access.get_object(
+        request,
+        Case.objects.select_related(
+            "matter_version__matter",
+            "receiving_window",
+            "receiving_region",
+            "handling_region",
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, _get_case(request, pk))
+
+
+SERVICES = {
+    Action.PRECHECK: lambda case, actor, data: services.case_precheck(case=case, actor=actor),
+    Action.REJECT: lambda case, actor, data: services.case_reject(
+        case=case, actor=actor, reason=data["reason"]
+    ),
+    Action.REQUEST_SUPPLEMENT: lambda case, actor, data: services.case_request_supplement(
+        case=case, actor=actor, missing=data["missing"].splitlines()
+    ),
+    Action.RESUBMIT: lambda case, actor, data: services.case_resubmit(case=case, actor=actor),
+    Action.ACCEPT: lambda case, actor, data: services.case_accept(case=case, actor=actor),
+    Action.DISPATCH: lambda case, actor, data: services.case_dispatch(
+        case=case, actor=actor, courier=data["courier"], waybill=data["waybill"]
+    ),
+    Action.DELIVER: lambda case, actor, data: services.case_deliver(
+        case=case, actor=actor, received_material_ids=[m.pk for m in data["received"]]
+    ),
+    Action.PAUSE: lambda case, actor, data: services.case_pause(
+        case=case, actor=actor, kind=data["kind"], reason=data["reason"]
+    ),
+    Action.RESUME: lambda case, actor, data: services.case_resume(case=case, actor=actor),
+    Action.EXTEND: lambda case, actor, data: services.case_extend(
+        case=case, actor=actor, days=data["days"], reason=data["reason"]
+    ),
+    Action.SCHEDULE_REVIEW: lambda case, actor, data: services.case_schedule_review(
+        case=case, actor=actor, at=data["at"], participants=data["participants"]
+    ),
+    Action.RECORD_REVIEW: lambda case, actor, data: services.case_record_review(
+        case=case, actor=actor, minutes=data["minutes"]
+    ),
+    Action.DECIDE: lambda case, actor, data: services.case_decide(
+        case=case,
+        actor=actor,
+        decision=data["decision"],
+        document=data["document"],
+        reason=data["reason"],
+    ),
+    Action.ISSUE_RESULT: lambda case, actor, data: services.case_issue_result(
+        case=case, actor=actor
+    ),
+    Action.RECOGNISE: lambda case, actor, data: services.case_recognise(case=case, actor=actor),
+    Action.CLOSE: lambda case, actor, data: services.case_close(case=case, actor=actor),
+    Action.WITHDRAW: lambda case, actor, data: services.case_withdraw(
+        case=case, actor=actor, reason=data["reason"]
+    ),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take one action of the transition table on a case."""
+    try:
+        chosen = Action(action)
+    except ValueError:
+        raise Http404 from None
+    if chosen not in SERVICES:
+        raise Http404
+    case = _get_case(request, pk)
+    access.require(request, access.Action.CHANGE, case)
+    form = action_form(chosen, case, request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, (chosen, form), status=400)
+    try:
+        SERVICES[chosen](case, request.user, form.cleaned_data)
+    except REFUSALS as exc:
+        add_to_form(form, exc)
+        return _case_page(request, case, (chosen, form), status=getattr(exc, "status", 400))
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[chosen]})
+    return redirect("govservice:case-detail", pk=case.pk)
+
+
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """Poor ratings to follow up, for the district's supervisors."""
+    items = list(selectors.follow_ups(who=request))
+    return render(
+        request,
+        "govservice/follow_ups.html",
+        {"items": items, "form_class": FollowUpCloseForm},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = access.get_object(
+        request,
+        FollowUp.objects.select_related("rating__case__matter_version", "region"),
+        access.Action.CHANGE,
+        pk=pk,
+    )
+    form = FollowUpCloseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.follow_up_close(
+                    follow_up=follow_up, actor=request.user, **form.cleaned_data
+                )
+            except REFUSALS as exc:
+                status = 400
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("The follow-up is closed."))
+                return redirect("govservice:follow-up-list")
+        else:
+            status = 400
+    return render(
+        request,
+        "govservice/follow_up_close.html",
+        {"follow_up": follow_up, "form": form},
+        status=status,
+    )
