@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 from xiqia.accounts.api import MeView, PeopleViewSet, TokenView
 from xiqia.directory.api import IndustryViewSet, OrganisationViewSet, RegionViewSet
 from xiqia.fair.api import BadgeViewSet, EventViewSet, FairViewSet, GateViewSet, RegistrationViewSet
+from xiqia.govservice.api import CaseViewSet as GovCaseViewSet
+from xiqia.govservice.api import MatterViewSet as GovMatterViewSet
 from xiqia.investment.api import (
     ClusterViewSet,
     DealViewSet,
@@ -41,6 +43,8 @@ router.register("investment/milestones", MilestoneViewSet, basename="investment-
 router.register("matchmaking/profiles", ProfileViewSet, basename="matchmaking-profile")
 router.register("matchmaking/requests", MeetingRequestViewSet, basename="matchmaking-request")
 router.register("matchmaking/meetings", MeetingViewSet, basename="matchmaking-meeting")
+router.register("govservice/matters", GovMatterViewSet, basename="govservice-matter")
+router.register("govservice/cases", GovCaseViewSet, basename="govservice-case")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

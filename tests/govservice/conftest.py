@@ -87,7 +87,9 @@ class GovWorld:
     def advance(self, case: Case, target: str, now: datetime.datetime | None = None) -> Case:
         """Take a case along the main path (or to a side state) until it is in ``target``."""
         now = now or at(2025, 9, 26, 10)
-        clerk, reviewer = self.users["jlp_clerk"], self.users["xd_reviewer"]
+        clerk = self.users["jlp_clerk"]
+        handled_here = case.handling_region.code == JIULONGPO
+        reviewer = self.users["jlp_reviewer" if handled_here else "xd_reviewer"]
         steps: dict[str, Callable[[Case], Case]] = {
             CaseState.RECEIVED: lambda c: services.case_precheck(case=c, actor=clerk, now=now),
             CaseState.PRECHECK: lambda c: services.case_accept(case=c, actor=clerk, now=now),

@@ -1,0 +1,166 @@
+"""Government-service API: the catalogue (public) and cases (scoped), moved by the same services.
+
+A case moves with ``POST /api/v1/govservice/cases/{id}/actions/{action}/``: the action's input
+is validated by the same form as the page's, and the same service applies the transition
+table, so the API refuses exactly what the pages refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xiqia.accounts import access
+from xiqia.core.api import ScopedViewSetMixin
+from xiqia.govservice import selectors
+from xiqia.govservice.forms import action_form
+from xiqia.govservice.models import Case, Matter, MatterVersion
+from xiqia.govservice.transitions import Action
+from xiqia.govservice.views import SERVICES
+
+
+class MaterialOutput(serializers.Serializer):
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    form = serializers.CharField()
+    copies = serializers.IntegerField()
+
+
+class VersionOutput(serializers.ModelSerializer):
+    materials = MaterialOutput(many=True)
+
+    class Meta:
+        model = MatterVersion
+        fields = [
+            "number",
+            "name_zh",
+            "name_en",
+            "matter_type",
+            "department_zh",
+            "department_en",
+            "conditions",
+            "handling_mode",
+            "statutory_days",
+            "committed_days",
+            "fee",
+            "fee_note",
+            "result_type",
+            "materials",
+        ]
+
+
+class MatterOutput(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code")
+    current_version = VersionOutput()
+
+    class Meta:
+        model = Matter
+        fields = ["id", "code", "region", "is_illustrative", "origin", "current_version"]
+
+
+class MatterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The catalogue of matters, each with its version in force and required materials."""
+
+    serializer_class = MatterOutput
+
+    def base_queryset(self) -> Any:
+        return (
+            Matter.objects.select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=MatterVersion.objects.filter(is_current=True).prefetch_related(
+                        "materials"
+                    ),
+                )
+            )
+            .order_by("code")
+        )
+
+
+class CaseOutput(serializers.ModelSerializer):
+    matter = serializers.CharField(source="matter_version.matter.code")
+    matter_version = serializers.IntegerField(source="matter_version.number")
+    matter_name = serializers.CharField(source="matter_version.name")
+    receiving_region = serializers.CharField(source="receiving_region.code")
+    handling_region = serializers.CharField(source="handling_region.code")
+    receiving_window = serializers.CharField(source="receiving_window.code")
+    applicant_phone = serializers.CharField(help_text="Masked.")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "matter",
+            "matter_version",
+            "matter_name",
+            "applicant_name",
+            "applicant_phone",
+            "receiving_window",
+            "receiving_region",
+            "handling_region",
+            "state",
+            "received_at",
+            "accepted_on",
+            "deadline",
+            "deadline_provisional",
+            "extension_days",
+            "courier",
+            "waybill",
+            "review_at",
+            "decision",
+            "decision_document",
+            "origin",
+        ]
+
+
+class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Cases of the districts in the user's reach."""
+
+    serializer_class = CaseOutput
+    permission_classes = [permissions.IsAuthenticated]
+
+    def base_queryset(self) -> Any:
+        return Case.objects.select_related(
+            "matter_version__matter", "receiving_region", "handling_region", "receiving_window"
+        ).order_by("-received_at", "-id")
+
+    @extend_schema(request=None, responses=CaseOutput)
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
+    def act(self, request: Request, pk: str, name: str) -> Response:
+        """Take one action of the transition table (precheck, accept, dispatch, decide, …)."""
+        try:
+            chosen = Action(name)
+        except ValueError:
+            raise NotFound from None
+        if chosen not in SERVICES:
+            raise NotFound
+        case = self.get_object()
+        if not access.allows(request, access.Action.CHANGE, case):
+            raise PermissionDenied
+        data = {f"{chosen.value}-{key}": value for key, value in request.data.items()}
+        form = action_form(chosen, case, data)
+        if not form.is_valid():
+            raise ValidationError(
+                {key: [str(e) for e in errors] for key, errors in form.errors.items()}
+            )
+        try:
+            SERVICES[chosen](case, request.user, form.cleaned_data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        case = self.base_queryset().get(pk=case.pk)
+        return Response(
+            {
+                **CaseOutput(case).data,
+                "allowed_actions": selectors.allowed_actions(request.user, case),
+            }
+        )
