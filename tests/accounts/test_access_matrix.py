@@ -80,6 +80,27 @@ def matchmaking(world: World, rest: str) -> str:
     return rest.replace("<fair>", world.fair.slug)
 
 
+def govservice_case(world: World) -> int:
+    """Return the id of a Jiulongpo-only government-service case (made on first use)."""
+    from tests.govservice.conftest import make_matter
+    from xiqia.govservice import services as gov_services
+    from xiqia.govservice.models import Case, Window
+
+    case = Case.objects.filter(receiving_window__code="MATRIX").first()
+    if case is None:
+        from tests.conftest import region
+
+        window = Window.objects.create(region=region("500107"), code="MATRIX", name_zh="窗口")
+        case = gov_services.case_receive(
+            window=window,
+            matter=make_matter("MATRIX-1", "500107"),
+            applicant_name="张三",
+            applicant_phone="13800138000",
+            actor=None,
+        ).case
+    return case.pk
+
+
 EDITORS_OF_YUBEI = {A: 200, Y_OFF: 200, L_OFF: 200, MEMBER: 200}
 EDITORS_OF_JIULONGPO = {A: 200, J_OFF: 200}
 
@@ -236,6 +257,29 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         ),
         # Not at a till: 403. An administrator may redeem anywhere: the code is unknown (400).
         statuses(403, anonymous=401, **{A: 400}),
+    ),
+    # Government services (tests/govservice/test_access.py has every post × district) ----------
+    "page govservice track": (get(lambda w: "/govservice/track/"), statuses(200)),
+    "page govservice queue": (get(lambda w: "/govservice/"), statuses(200, anonymous=302)),
+    "page govservice Jiulongpo case": (
+        get(lambda w: f"/govservice/cases/{govservice_case(w)}/"),
+        statuses(404, anonymous=302, **{A: 200, ANALYST: 200, J_OFF: 200}),
+    ),
+    "page govservice precheck Jiulongpo case": (
+        lambda client, w: client.post(f"/govservice/cases/{govservice_case(w)}/precheck/"),
+        # A Jiulongpo officer who holds no post at the window sees the case but may not act.
+        statuses(404, anonymous=302, **{A: 302, ANALYST: 403, J_OFF: 403}),
+    ),
+    "api govservice matters": (get(lambda w: "/api/v1/govservice/matters/"), statuses(200)),
+    "api govservice Jiulongpo case": (
+        get(lambda w: f"/api/v1/govservice/cases/{govservice_case(w)}/"),
+        statuses(404, anonymous=401, **{A: 200, ANALYST: 200, J_OFF: 200}),
+    ),
+    "api govservice precheck Jiulongpo case": (
+        api(
+            "post", lambda w: f"/api/v1/govservice/cases/{govservice_case(w)}/actions/precheck/", {}
+        ),
+        statuses(404, anonymous=401, **{A: 200, ANALYST: 403, J_OFF: 403}),
     ),
     # Investment -------------------------------------------------------------------------------
     "api investment clusters": (get(lambda w: "/api/v1/investment/clusters/"), statuses(200)),
