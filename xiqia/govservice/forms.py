@@ -67,6 +67,8 @@ class ReceiveForm(forms.Form):
     def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = windows
+        if windows.count() == 1:  # a clerk at one window: nothing to choose
+            self.fields["window"].empty_label = None
         self.fields["matter"].queryset = (
             Matter.objects.filter(versions__is_current=True)
             .select_related("region")

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import statistics
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from xiqia.accounts import access
+from xiqia.core.models import localized
 from xiqia.govservice import deadlines
-from xiqia.govservice.models import Case, CaseState, CaseTransition, FollowUp, WindowStaff
+from xiqia.govservice.models import (
+    Case,
+    CaseState,
+    CaseTransition,
+    FollowUp,
+    Grade,
+    MatterVersion,
+    WindowStaff,
+)
 from xiqia.govservice.services import SIDE_KINDS
 from xiqia.govservice.transitions import TABLE, Action, Side, actions_from
 
@@ -108,4 +119,99 @@ def follow_ups(*, who: Any) -> QuerySet[FollowUp]:
         access.scope(who, FollowUp.objects.all())
         .select_related("rating__case__matter_version", "region", "closed_by")
         .order_by("closed_at", "opened_at")
+    )
+
+
+# The supervision dashboard ---------------------------------------------------------------------
+
+CLOCK_RUNNING = (
+    CaseState.ACCEPTED,
+    CaseState.IN_TRANSIT,
+    CaseState.DELIVERED,
+    CaseState.REVIEW_SCHEDULED,
+    CaseState.REVIEWED,
+)
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The figures of the supervision dashboard, over the cases in the user's reach."""
+
+    per_matter_district: list[dict[str, Any]]
+    decided: int
+    decided_within_limit: int
+    overdue: list[Case]
+    median_minutes_to_acceptance: float | None
+    grades: list[dict[str, Any]]
+
+    @property
+    def share_within_limit(self) -> float | None:
+        """The share of decided cases decided by their deadline (0–1), None when none."""
+        return self.decided_within_limit / self.decided if self.decided else None
+
+
+def supervision(*, who: Any, today: datetime.date | None = None) -> Supervision:
+    """Return the dashboard's figures (each a few aggregate queries)."""
+    today = today or timezone.localdate()
+    cases = access.scope(who, Case.objects.all())
+    per = list(
+        cases.values(
+            "matter_version__matter__code",
+            "receiving_region__code",
+            "receiving_region__name_zh",
+            "receiving_region__name_en",
+        )
+        .annotate(count=Count("id"))
+        .order_by("-count", "matter_version__matter__code", "receiving_region__code")
+    )
+    names = {
+        code: localized(zh, en)
+        for code, zh, en in MatterVersion.objects.filter(
+            is_current=True, matter__code__in={row["matter_version__matter__code"] for row in per}
+        ).values_list("matter__code", "name_zh", "name_en")
+    }
+    per_matter_district = [
+        {
+            "matter": row["matter_version__matter__code"],
+            "matter_name": names.get(row["matter_version__matter__code"], ""),
+            "district": row["receiving_region__code"],
+            "district_name": localized(
+                row["receiving_region__name_zh"], row["receiving_region__name_en"]
+            ),
+            "count": row["count"],
+        }
+        for row in per
+    ]
+    decided = cases.filter(decided_on__isnull=False, deadline__isnull=False)
+    figures = decided.aggregate(
+        decided=Count("id"), within=Count("id", filter=Q(decided_on__lte=F("deadline")))
+    )
+    overdue = list(
+        cases.filter(state__in=CLOCK_RUNNING, deadline__lt=today)
+        .select_related("matter_version", "receiving_region", "handling_region")
+        .order_by("deadline", "id")
+    )
+    minutes = [
+        (accepted - received).total_seconds() / 60
+        for received, accepted in cases.filter(accepted_at__isnull=False).values_list(
+            "received_at", "accepted_at"
+        )
+    ]
+    counts = dict(
+        cases.filter(rating__isnull=False)
+        .values("rating__grade")
+        .annotate(count=Count("id"))
+        .values_list("rating__grade", "count")
+    )
+    grades = [
+        {"grade": grade.value, "label": str(grade.label), "count": counts.get(grade.value, 0)}
+        for grade in sorted(Grade, key=lambda g: -g.value)
+    ]
+    return Supervision(
+        per_matter_district=per_matter_district,
+        decided=figures["decided"],
+        decided_within_limit=figures["within"],
+        overdue=overdue,
+        median_minutes_to_acceptance=statistics.median(minutes) if minutes else None,
+        grades=grades,
     )

@@ -255,8 +255,14 @@ def case_receive(
     actor: Any,
     now: datetime.datetime | None = None,
     origin: str = Origin.ENTERED,
+    number: str | None = None,
+    verification_code: str | None = None,
 ) -> Receipt:
-    """Receive an application at a window for a matter of this or the partner district."""
+    """Receive an application at a window for a matter of this or the partner district.
+
+    ``number`` and ``verification_code`` are drawn at random unless given (the demo loader
+    gives them, so that every run generates the same cases).
+    """
     now = _now(now)
     version = matter.versions.filter(is_current=True).first()
     if version is None:
@@ -287,15 +293,16 @@ def case_receive(
         and not WindowStaff.objects.filter(user=actor, window=window).exists()
     ):
         raise PermissionDenied
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = verification_code or f"{secrets.randbelow(10**6):06d}"
     local = timezone.localtime(now)
-    for _attempt in range(5):
-        number = f"{window.region.code}{local:%Y%m%d}{secrets.randbelow(10**6):06d}"
+    given = number
+    for _attempt in range(1 if given else 5):
+        candidate = given or f"{window.region.code}{local:%Y%m%d}{secrets.randbelow(10**6):06d}"
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    number=number,
-                    verification_code_hash=_code_hash(number, code),
+                    number=candidate,
+                    verification_code_hash=_code_hash(candidate, code),
                     matter_version=version,
                     applicant_name=name,
                     applicant_phone=values["applicant_phone"],
@@ -310,8 +317,8 @@ def case_receive(
             break
         except IntegrityError:
             continue
-    else:  # pragma: no cover - a million numbers a district a day
-        raise DomainError(_("No case number is free; try again."))
+    else:
+        raise DomainError(_("No case number is free; try again."), code="number_taken")
     CaseTransition.objects.create(
         case=case,
         action="receive",

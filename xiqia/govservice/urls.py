@@ -8,6 +8,7 @@ app_name = "govservice"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("supervision/", views.supervision, name="supervision"),
     path("track/", views.track, name="track"),
     path("track/status/", views.track_status, name="track-status"),
     path("cases/new/", views.case_receive, name="case-receive"),

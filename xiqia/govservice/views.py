@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xiqia.accounts import access
+from xiqia.accounts.models import Role
 from xiqia.core.errors import DomainError, add_to_form
 from xiqia.govservice import selectors, services
 from xiqia.govservice.forms import (
@@ -312,3 +313,34 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
         {"follow_up": follow_up, "form": form},
         status=status,
     )
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """The supervision dashboard: charts with their tables, over the cases in reach."""
+    principal = access.principal_for(request.user)
+    if not (principal.is_admin or principal.has(Role.ANALYST, Role.DISTRICT_OFFICER)):
+        raise PermissionDenied
+    figures = selectors.supervision(who=request)
+    per = figures.per_matter_district
+    context = {
+        "figures": figures,
+        "share_percent": (
+            round(figures.share_within_limit * 100, 1)
+            if figures.share_within_limit is not None
+            else None
+        ),
+        "matter_chart": {
+            "name": _("Cases"),
+            "labels": [
+                f"{row['matter_name'] or row['matter']} · {row['district_name']}" for row in per
+            ],
+            "values": [row["count"] for row in per],
+        },
+        "grade_chart": {
+            "name": _("Ratings"),
+            "labels": [row["label"] for row in figures.grades],
+            "values": [row["count"] for row in figures.grades],
+        },
+    }
+    return render(request, "govservice/supervision.html", context)

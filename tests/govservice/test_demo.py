@@ -1,0 +1,49 @@
+"""The government-service demo: facts and generated cases, every state, the 20-minute case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from xiqia.core.origin import Origin
+from xiqia.govservice import demo, services
+from xiqia.govservice.models import Case, CaseState, Matter, Window
+
+
+@pytest.fixture
+def loaded(db: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo", "--quiet-accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_windows_of_both_districts_are_facts(loaded: None) -> None:
+    windows = Window.objects.filter(origin=Origin.FACT).values_list("region__code", flat=True)
+
+    assert sorted(windows) == ["500107", "510114"]
+
+
+def test_demo_matters_marked_illustrative(loaded: None) -> None:
+    assert Matter.objects.count() == len(demo.MATTERS)
+    assert all(m.is_illustrative for m in Matter.objects.all())
+
+
+def test_demo_cases_in_every_state(loaded: None) -> None:
+    states = set(Case.objects.values_list("state", flat=True))
+
+    assert states == set(CaseState.values)
+
+
+def test_demo_first_case_from_intake_to_result_under_twenty_minutes(loaded: None) -> None:
+    case = Case.objects.get(number=demo.FIRST_CASE)
+
+    minutes = (case.result_issued_at - case.received_at).total_seconds() / 60
+    assert (case.receiving_region.code, case.handling_region.code) == ("500107", "510114")
+    assert minutes == 18
+
+
+def test_demo_cases_trackable_with_demo_code(loaded: None) -> None:
+    case = Case.objects.get(number=demo.FIRST_CASE)
+
+    assert services.case_by_number_and_code(case.number, demo.DEMO_CODE) == case
