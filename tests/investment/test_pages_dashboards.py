@@ -160,3 +160,50 @@ def test_cluster_dashboard_shows_progress_towards_the_target(
     assert data["series"][1]["values"] == [None, 80.0]
     assert '<tr data-year="2021">' in html
     assert "50.0%" in html  # 500 亿 of a 1,000 亿 target
+
+
+def test_officer_enters_a_clusters_figures_on_its_page(inv: InvestmentWorld) -> None:
+    client = inv.world.client_for("liangjiang_officer")
+
+    response = client.post(
+        f"/investment/dashboard/clusters/{inv.cluster.pk}/indicators/",
+        {
+            "year": "2020",
+            "output_value": "300",
+            "output_value_unit": "yi",
+            "enterprises": "120",
+            "investment_unit": "yi",
+        },
+    )
+
+    assert response.status_code == 302
+    indicator = inv.cluster.indicators.get()
+    assert (indicator.year, indicator.output_value, indicator.enterprises) == (2020, 300 * YI, 120)
+
+
+def test_clusters_figures_refused_change_nothing(inv: InvestmentWorld) -> None:
+    client = inv.world.client_for("yubei_officer")
+
+    response = client.post(
+        f"/investment/dashboard/clusters/{inv.cluster.pk}/indicators/",
+        {"year": "2020", "output_value_unit": "yi", "investment_unit": "yi"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert "Enter at least one figure." in response.content.decode()
+    assert inv.cluster.indicators.count() == 0
+
+
+def test_clusters_figures_form_only_for_its_officers(inv: InvestmentWorld) -> None:
+    path = f"/investment/dashboard/clusters/{inv.cluster.pk}/"
+    data = {"year": "2020", "enterprises": "1", "output_value_unit": "yi", "investment_unit": "yi"}
+
+    assert (
+        'data-form="indicator"' in inv.world.client_for("yubei_officer").get(path).content.decode()
+    )
+    assert 'data-form="indicator"' not in Client().get(path).content.decode()
+    other = inv.world.client_for("jiulongpo_officer")
+    assert 'data-form="indicator"' not in other.get(path).content.decode()
+    assert other.post(f"{path}indicators/", data).status_code == 403
+    assert inv.cluster.indicators.count() == 0

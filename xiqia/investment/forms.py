@@ -376,3 +376,23 @@ class DealFilterForm(forms.Form):
         )
         self.fields["cluster"].queryset = Cluster.objects.order_by("region__code", "name_zh")  # type: ignore[attr-defined]
         style(self)
+
+
+class IndicatorForm(AmountMixin, forms.Form):
+    """A cluster's figures for one year, as an officer enters them."""
+
+    amount_fields = ("output_value", "investment")
+
+    year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
+    output_value = amount_field(_("Output value"), required=False)
+    output_value_unit = unit_field()
+    enterprises = forms.IntegerField(label=_("Enterprises"), required=False, min_value=0)
+    investment = amount_field(_("Investment"), required=False)
+    investment_unit = unit_field()
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("output_value_unit", "investment_unit"):
+            self.fields[name].initial = "yi"
+        style(self)

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from xiqia.accounts import access
+from xiqia.core.errors import DomainError, add_to_form
 from xiqia.core.models import Region
-from xiqia.investment import reports, selectors
+from xiqia.investment import reports, selectors, services
+from xiqia.investment.forms import IndicatorForm
 from xiqia.investment.models import Cluster
 
 
@@ -100,13 +105,54 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "investment/dashboard_district.html", context)
 
 
-@require_GET
-def cluster(request: HttpRequest, pk: int) -> HttpResponse:
-    found = access.get_object(
+def _cluster(request: HttpRequest, pk: int, action: access.Action = access.Action.VIEW) -> Cluster:
+    return access.get_object(
         request,
         Cluster.objects.select_related("region").prefetch_related("parks", "anchors__organisation"),
+        action,
         pk=pk,
     )
+
+
+@require_GET
+def cluster(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_cluster(request, _cluster(request, pk))
+
+
+@require_POST
+@login_required
+def indicator_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a year's figures of the cluster (its region's officers, administrators)."""
+    found = _cluster(request, pk, access.Action.CHANGE)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cluster_indicator_set(
+                actor=request.user,
+                cluster=found,
+                year=data["year"],
+                output_value=data["output_value"],
+                enterprises=data["enterprises"],
+                investment=data["investment"],
+                note=data["note"],
+            )
+        except (ValidationError, DomainError) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("The figures of %(year)s were saved.") % {"year": data["year"]}
+            )
+            return redirect("investment:dashboard-cluster", pk=found.pk)
+    return _render_cluster(request, found, form, status=400)
+
+
+def _render_cluster(
+    request: HttpRequest,
+    found: Cluster,
+    indicator_form: IndicatorForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     report = reports.report_for(who=request, cluster=found)
     progress = selectors.cluster_progress(cluster=found)
     context = _context(request, report)
@@ -135,11 +181,16 @@ def cluster(request: HttpRequest, pk: int) -> HttpResponse:
             },
         }
     )
-    return render(request, "investment/dashboard_cluster.html", context)
+    if access.allows(request, access.Action.CHANGE, found):
+        context["indicator_form"] = indicator_form or IndicatorForm(
+            initial={"year": selectors.today().year - 1}
+        )
+    return render(request, "investment/dashboard_cluster.html", context, status=status)
 
 
 urlpatterns: list[URLPattern] = [
     path("dashboard/", overview, name="dashboard"),
     path("dashboard/districts/<str:code>/", district, name="dashboard-district"),
     path("dashboard/clusters/<int:pk>/", cluster, name="dashboard-cluster"),
+    path("dashboard/clusters/<int:pk>/indicators/", indicator_set, name="indicator-set"),
 ]
