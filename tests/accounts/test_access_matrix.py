@@ -101,6 +101,17 @@ def govservice_case(world: World) -> int:
     return case.pk
 
 
+def tourism_spot(world: World) -> int:
+    """Return the id of a scenic spot in Jiulongpo (made on first use)."""
+    from tests.conftest import region
+    from xiqia.tourism.models import ScenicSpot
+
+    spot, _created = ScenicSpot.objects.get_or_create(
+        name_zh="矩阵景区", defaults={"region": region("500107")}
+    )
+    return spot.pk
+
+
 EDITORS_OF_YUBEI = {A: 200, Y_OFF: 200, L_OFF: 200, MEMBER: 200}
 EDITORS_OF_JIULONGPO = {A: 200, J_OFF: 200}
 
@@ -227,6 +238,10 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
     ),
     "page campaign vouchers (personal data)": (
         get(lambda w: f"/tourism/campaigns/{tourism_campaign(w)}/vouchers/"),
+        statuses(403, anonymous=302, **{A: 200, J_OFF: 200}),
+    ),
+    "page spot gate (resident discount)": (
+        get(lambda w: f"/tourism/spots/{tourism_spot(w)}/gate/"),
         statuses(403, anonymous=302, **{A: 200, J_OFF: 200}),
     ),
     "page voucher reconciliation": (

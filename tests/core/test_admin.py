@@ -52,6 +52,7 @@ NO_HISTORY = {
     "tourism.DiscountDecision": "append-only log",
     "tourism.Voucher": "holds ID numbers: a purge must leave no copy; its dates record its life",
     "tourism.IdempotencyKey": "a short-lived record of API calls",
+    "tourism.LotteryEntry": "holds ID numbers: a purge must leave no copy; written once, then won",
     "tourism.PersonalDataAccess": "append-only audit log",
     "govservice.Case": "holds ID and phone numbers; its append-only transitions record its life",
     "govservice.CaseTransition": "append-only log",

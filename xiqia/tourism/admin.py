@@ -12,6 +12,7 @@ from xiqia.tourism import services
 from xiqia.tourism.models import (
     DiscountDecision,
     IdempotencyKey,
+    LotteryEntry,
     Merchant,
     PersonalDataAccess,
     ResidentDiscountPolicy,
@@ -87,6 +88,17 @@ class VoucherAdmin(ServiceWritten, ScopedLogAdmin):
 
     list_display = ["code", "campaign", "holder_name", "id_number", "status", "claimed_at"]
     list_filter = ["campaign", "status", "origin"]
+    search_fields = ["code"]
+    list_select_related = ["campaign"]
+    exclude = ["id_number_digest"]
+
+
+@admin.register(LotteryEntry)
+class LotteryEntryAdmin(ServiceWritten, ScopedLogAdmin):
+    """Masked like vouchers; the entry code is public, the person behind it is not."""
+
+    list_display = ["code", "campaign", "holder_name", "id_number", "registered_at", "won"]
+    list_filter = ["campaign", "won"]
     search_fields = ["code"]
     list_select_related = ["campaign"]
     exclude = ["id_number_digest"]

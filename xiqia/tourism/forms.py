@@ -8,8 +8,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiqia.core.models import Region
-from xiqia.tourism.models import RESIDENCY_RULE, Merchant, VoucherCampaign
+from xiqia.core.models import Region, RegionLevel
+from xiqia.tourism.models import (
+    RESIDENCY_RULE,
+    Merchant,
+    Proof,
+    ResidentDiscountPolicy,
+    ScenicSpot,
+    VoucherCampaign,
+)
 
 
 class ClaimForm(forms.Form):
@@ -78,3 +85,35 @@ class RedeemForm(forms.Form):
     def __init__(self, *args: Any, merchants: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["merchant"].queryset = merchants
+
+
+class DiscountDecisionForm(forms.Form):
+    """What gate staff record: the class of proof and the district it shows. Never the number."""
+
+    policy = forms.ModelChoiceField(
+        label=_("Discount"),
+        queryset=ResidentDiscountPolicy.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    proof = forms.ChoiceField(
+        label=_("Proof shown"), choices=Proof.choices, widget=forms.RadioSelect
+    )
+    region = forms.ModelChoiceField(
+        label=_("District of residence shown on the proof"),
+        queryset=Region.objects.none(),
+        help_text=RESIDENCY_RULE,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    gate = forms.CharField(
+        label=_("Gate"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+    def __init__(self, *args: Any, spot: ScenicSpot, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = spot.discount_policies.all()
+        # Districts of Chongqing and Sichuan in force: where the visitors of these spots live.
+        self.fields["region"].queryset = (
+            Region.objects.current()
+            .filter(level=RegionLevel.COUNTY, code__regex=r"^5[01]")
+            .order_by("code")
+        )

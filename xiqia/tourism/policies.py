@@ -14,6 +14,7 @@ from xiqia.accounts.models import Role
 from xiqia.tourism.models import (
     DiscountDecision,
     IdempotencyKey,
+    LotteryEntry,
     Merchant,
     PersonalDataAccess,
     ResidentDiscountPolicy,
@@ -147,6 +148,33 @@ class VoucherPolicy(Policy):
 
     def change_q(self, principal: Principal) -> Q | None:
         return None  # vouchers change only through the claim and redemption services
+
+    def delete_q(self, principal: Principal) -> Q | None:
+        return None
+
+    def can_create(self, principal: Principal, obj: object = None) -> bool:
+        return False
+
+
+@register
+class LotteryEntryPolicy(Policy):
+    """Like vouchers: the entrant, and those who run the campaign. Written by the services."""
+
+    model = LotteryEntry
+
+    def view_q(self, principal: Principal) -> Q | None:
+        if not principal.is_authenticated:
+            return None
+        if principal.is_admin:
+            return ALL
+        q = Q(holder=principal.user.pk)
+        run = campaigns_run_by(principal)
+        if run is not None:
+            q |= Q(campaign__in=VoucherCampaign.objects.filter(run).values("pk"))
+        return q
+
+    def change_q(self, principal: Principal) -> Q | None:
+        return None
 
     def delete_q(self, principal: Principal) -> Q | None:
         return None

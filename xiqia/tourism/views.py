@@ -20,8 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xiqia.accounts import access
 from xiqia.core.errors import DomainError, add_to_form
 from xiqia.tourism import exports, lottery, selectors, services
-from xiqia.tourism.forms import ClaimForm, RedeemForm
-from xiqia.tourism.models import AllocationMode, LotteryEntry, Voucher
+from xiqia.tourism.forms import ClaimForm, DiscountDecisionForm, RedeemForm
+from xiqia.tourism.models import (
+    AllocationMode,
+    DiscountDecision,
+    LotteryEntry,
+    ScenicSpot,
+    Voucher,
+)
 from xiqia.tourism.ratelimits import claim_wait
 
 REFUSALS = (DomainError, ValidationError, PermissionDenied)
@@ -29,10 +35,15 @@ REFUSALS = (DomainError, ValidationError, PermissionDenied)
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaign_list(who=request))
+    spots = list(
+        access.scope(request, ScenicSpot.objects.select_related("region"))
+        .prefetch_related("discount_policies")
+        .order_by("region__code", "name_zh")
+    )
     return render(
         request,
         "tourism/campaign_list.html",
-        {"campaigns": campaigns, "now": timezone.now()},
+        {"campaigns": campaigns, "spots": spots, "now": timezone.now()},
     )
 
 
@@ -316,6 +327,47 @@ def campaign_vouchers(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# Resident discounts at a spot's gate -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spot_gate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Gate staff record a resident-discount decision: proof class, district, time, gate."""
+    spot = access.get_object(
+        request, ScenicSpot.objects.select_related("region"), access.Action.CHANGE, pk=pk
+    )
+    form = DiscountDecisionForm(spot=spot, initial={"gate": request.session.get("tourism_gate")})
+    decision = None
+    status = 200
+    if request.method == "POST":
+        form = DiscountDecisionForm(request.POST, spot=spot)
+        if form.is_valid():
+            try:
+                decision = services.discount_decide(actor=request.user, **form.cleaned_data)
+            except (DomainError, ValidationError) as exc:
+                status = 400
+                add_to_form(form, exc)
+            else:
+                request.session["tourism_gate"] = decision.gate
+                form = DiscountDecisionForm(
+                    spot=spot, initial={"gate": decision.gate, "policy": decision.policy_id}
+                )
+        else:
+            status = 400
+    recent = (
+        DiscountDecision.objects.filter(policy__spot=spot)
+        .select_related("region", "policy")
+        .order_by("-decided_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "tourism/spot_gate.html",
+        {"spot": spot, "form": form, "decision": decision, "recent": recent},
+        status=status,
+    )
+
+
 # Reconciliation --------------------------------------------------------------------------------
 
 
@@ -383,4 +435,5 @@ urlpatterns = [
     path("vouchers/<str:code>/", voucher_detail, name="voucher-detail"),
     path("vouchers/<str:code>/qr.svg", voucher_qr, name="voucher-qr"),
     path("redeem/", redeem, name="redeem"),
+    path("spots/<int:pk>/gate/", spot_gate, name="spot-gate"),
 ]
