@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from tests.conftest import make_user
 from tests.fair.conftest import make_fair
@@ -69,3 +70,10 @@ def mw(db: Any) -> MatchWorld:
 
 def user_of(profile: Profile) -> Any:
     return profile.registration.person
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Read messages in English (pages: see ``client_for``, which asks for English too)."""
+    with translation.override("en"):
+        yield
