@@ -154,3 +154,27 @@ def test_case_pause_after_deadline_changes_nothing(
     after, _ = case_deadline(accepted, limit, [(first, first + datetime.timedelta(3))])
 
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (d(2026, 10, 31), None),  # before November: no warning yet
+        (d(2026, 11, 1), 2027),  # 2027 unknown to the package and the table
+        (d(2025, 11, 20), None),  # 2026 is known
+    ],
+)
+def test_calendar_warning_from_november_when_next_year_missing(
+    db: Any, today: datetime.date, expected: int | None
+) -> None:
+    from xiqia.govservice.selectors import calendar_warning_year
+
+    assert calendar_warning_year(today) == expected
+
+
+def test_calendar_warning_gone_once_next_year_entered(db: Any) -> None:
+    from xiqia.govservice.selectors import calendar_warning_year
+
+    CalendarDay.objects.create(date=d(2027, 1, 1), kind=CalendarDay.Kind.HOLIDAY)
+
+    assert calendar_warning_year(d(2026, 11, 1)) is None

@@ -281,7 +281,7 @@ def test_queue_query_count_constant(
     assert response.content.decode().count("data-case=") == rows
 
 
-QUEUE_QUERIES = 9
+QUEUE_QUERIES = 10
 
 
 @pytest.mark.parametrize("rows", [1, 3])

@@ -108,6 +108,22 @@ def work_queue(*, who: Any, today: datetime.date | None = None) -> list[Case]:
     return cases
 
 
+def calendar_warning_year(today: datetime.date | None = None) -> int | None:
+    """Return next year when its official calendar is still unknown from 1 November on.
+
+    The State Council publishes next year's holidays each November; until an administrator
+    enters them, deadlines reaching next year are provisional.
+    """
+    from xiqia.core.workdays import calendar_for
+
+    today = today or timezone.localdate()
+    next_year = today.year + 1
+    first = datetime.date(next_year, 1, 1)
+    # One query whatever the month, so that a page's query count does not depend on the date.
+    known = calendar_for(first, first).covers_year(next_year)
+    return None if known or today.month < 11 else next_year
+
+
 def case_steps(case: Case) -> QuerySet[CaseTransition]:
     """Return the steps of a case, oldest first (what the applicant is shown: no names)."""
     return case.transitions.order_by("at", "id")

@@ -122,7 +122,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "govservice/queue.html",
-        {"cases": cases, "may_receive": windows.exists(), "today": timezone.localdate()},
+        {
+            "cases": cases,
+            "may_receive": windows.exists(),
+            "today": timezone.localdate(),
+            "calendar_warning_year": selectors.calendar_warning_year(),
+        },
     )
 
 
