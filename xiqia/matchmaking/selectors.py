@@ -41,15 +41,6 @@ PROFILE_RELATED = (
 )
 
 
-def profiles(who: Any) -> QuerySet[Profile]:
-    """Return the profiles ``who`` may see, with what a list shows."""
-    return (
-        access.scope(who, Profile.objects.all())
-        .select_related(*PROFILE_RELATED)
-        .prefetch_related("industries", "regions")
-    )
-
-
 def profile_of(user: Any, fair: Fair) -> Profile | None:
     """Return the user's profile at a fair, or None."""
     if not user.is_authenticated:
@@ -212,14 +203,11 @@ def requests_outgoing(profile: Profile) -> QuerySet[MeetingRequest]:
     return _request_rows().filter(sender=profile)
 
 
-def request_list(who: Any) -> QuerySet[MeetingRequest]:
-    return access.scope(who, _request_rows())
-
-
 def _meeting_rows() -> QuerySet[Meeting]:
     return Meeting.objects.select_related(
+        "request",
         "slot",
-        "table__room",
+        "table__room__venue",
         "fair",
         "a__registration__person",
         "a__registration__organisation",
@@ -244,12 +232,6 @@ def agenda(profile: Profile) -> QuerySet[Meeting]:
 
 def notifications(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("meeting")
-
-
-def unread_count(user: Any) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 # Organiser figures ------------------------------------------------------------------------------
