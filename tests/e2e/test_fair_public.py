@@ -13,11 +13,18 @@ RACE = "金卡纳技巧绕桩赛"
 
 
 def test_participant_registers_and_opens_badge(page: Page, demo: str) -> None:
-    from xiqia.accounts.models import User
+    from xiqia.accounts import services as accounts
+    from xiqia.accounts.demo import DEMO_PASSWORD
+    from xiqia.accounts.models import Role, User
     from xiqia.fair import services
     from xiqia.fair.models import Registration
 
-    sign_in(page, demo, "participant")
+    # A newcomer: the demo's own participant is registered already (with a matchmaking profile).
+    newcomer = accounts.user_create(
+        username="newcomer", password=DEMO_PASSWORD, full_name="参会嘉宾", check_password=False
+    )
+    accounts.membership_grant(user=newcomer, role=Role.PARTICIPANT)
+    sign_in(page, demo, "newcomer")
     page.click("[data-nav=fair]")
     expect(page).to_have_url(f"{demo}/fairs/xiqia-2021/")
     expect(page.locator("h1")).to_have_text("第三届中国西部国际投资贸易洽谈会")
@@ -42,7 +49,7 @@ def test_participant_registers_and_opens_badge(page: Page, demo: str) -> None:
     expect(page.locator(f'[data-seat][data-title="{RACE}"]')).to_have_count(1)
     expect(page.locator("[data-action=badge]")).to_have_count(0)
 
-    registration = Registration.objects.get(fair__slug="xiqia-2021", person__username="participant")
+    registration = Registration.objects.get(fair__slug="xiqia-2021", person__username="newcomer")
     services.registration_approve(
         registration=registration, actor=User.objects.get(username="organiser")
     )

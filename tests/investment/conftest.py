@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from tests.conftest import World, make_org, region
 from xiqia.core.models import Region
@@ -20,6 +21,14 @@ from xiqia.investment.models import Cluster, Deal, Park
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YI = Decimal(100_000_000)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    """These tests read messages in English, whatever the Chinese catalogue holds."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @dataclass
