@@ -17,6 +17,7 @@ What it may cost, and how that is bounded:
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -35,13 +36,14 @@ def _key(token_key: str) -> str:
     return _PREFIX + hashlib.sha256(token_key.encode()).hexdigest()
 
 
-def _cached_attnames() -> list[str]:
+@lru_cache(maxsize=1)
+def _cached_attnames() -> tuple[str, ...]:
     """Return the user's columns that may sit in a cache: none personal, no password."""
-    return [
+    return tuple(
         f.attname
         for f in User._meta.concrete_fields
         if f.attname != "password" and not isinstance(f, PersonalDataField | PersonalDigestField)
-    ]
+    )
 
 
 def _pack(user: User, principal: access.Principal) -> dict[str, Any]:
