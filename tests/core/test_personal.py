@@ -151,3 +151,11 @@ def test_scrub_masks_numbers_inside_text() -> None:
     text = "申请人 500107199001011234 电话13912345678 订单 20210520"
 
     assert personal.scrub(text) == "申请人 500107********1234 电话139****5678 订单 20210520"
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("张三", "张*"), ("欧阳娜娜", "欧***"), ("李", "李*"), (" Wang Wu ", "W******"), ("", "")],
+)
+def test_mask_name_keeps_only_the_first_character(name: str, masked: str) -> None:
+    assert personal.mask_name(name) == masked

@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.conftest import make_user
 from tests.govservice.conftest import GovWorld, at
+from xiqia.accounts.models import Role
 from xiqia.govservice import services
 from xiqia.govservice.models import Case, CaseState, CaseTransition, FollowUp, Rating
 
@@ -150,6 +152,19 @@ def test_case_detail_shows_only_allowed_actions(gov: GovWorld) -> None:
     assert clerk.status_code == reviewer.status_code == 200
     assert _actions(clerk) == ["withdraw"]
     assert _actions(reviewer) == ["deliver", "pause", "extend"]
+
+
+@pytest.mark.parametrize(("role", "shown"), [("xd_reviewer", "张三"), ("analyst", "张*")])
+def test_case_detail_masks_applicant_name_outside_the_case_districts_staff(
+    gov: GovWorld, role: str, shown: str
+) -> None:
+    gov.users["analyst"] = make_user("analyst", Role.ANALYST)
+    case = gov.receive()
+
+    html = client_for(gov.users[role]).get(f"/govservice/cases/{case.pk}/").content.decode()
+
+    assert f"{shown} · 138****8000" in html
+    assert ("张三" in html) == (shown == "张三")
 
 
 def _actions(response: Any) -> list[str]:

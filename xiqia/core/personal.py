@@ -86,6 +86,12 @@ def mask(kind: str, value: str) -> str:
     return "*" * len(value)
 
 
+def mask_name(name: str) -> str:
+    """Return a person's name with all but its first character hidden (张三 → 张*)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
 def digest(kind: str, raw: str | PersonalValue) -> str:
     """Return the keyed hash used to find and de-duplicate a personal value."""
     if isinstance(raw, PersonalValue):

@@ -93,7 +93,15 @@ class CaseOutput(serializers.ModelSerializer):
     receiving_region = serializers.CharField(source="receiving_region.code")
     handling_region = serializers.CharField(source="handling_region.code")
     receiving_window = serializers.CharField(source="receiving_window.code")
+    applicant_name = serializers.SerializerMethodField(
+        help_text="In full only for staff posted in one of the case's districts; else masked."
+    )
     applicant_phone = serializers.CharField(help_text="Masked.")
+
+    def get_applicant_name(self, case: Case) -> str:
+        posts = self.context.get("posts")
+        user = self.context["request"].user if "request" in self.context else None
+        return selectors.applicant_name_for(user, case, posts)
 
     class Meta:
         model = Case
@@ -129,6 +137,11 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CaseOutput
     permission_classes = [permissions.IsAuthenticated]
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The user's posts, read once per request, decide whose names are shown in full.
+        posts = selectors.posts_of(getattr(self.request, "user", None))
+        return {**super().get_serializer_context(), "posts": posts}
+
     def base_queryset(self) -> Any:
         return Case.objects.select_related(
             "matter_version__matter", "receiving_region", "handling_region", "receiving_window"
@@ -160,7 +173,7 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         case = self.base_queryset().get(pk=case.pk)
         return Response(
             {
-                **CaseOutput(case).data,
+                **CaseOutput(case, context=self.get_serializer_context()).data,
                 "allowed_actions": selectors.allowed_actions(request.user, case),
             }
         )

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from xiqia.accounts import access
+from xiqia.core import personal
 from xiqia.core.models import localized
 from xiqia.govservice import deadlines
 from xiqia.govservice.models import (
@@ -61,6 +62,25 @@ def sides_for(user: Any, case: Case, posts: list[tuple[str, int]] | None = None)
         if any(kind in SIDE_KINDS[side] and region == region_id for kind, region in posts):
             sides.add(side)
     return sides
+
+
+def sees_applicant(user: Any, case: Case, posts: list[tuple[str, int]] | None = None) -> bool:
+    """Return whether ``user`` may read the applicant's name in full.
+
+    Only staff posted at a window of one of the case's two districts handle the applicant;
+    everyone else (analysts, administrators outside the back office, other districts) reads
+    the name masked.
+    """
+    posts = posts_of(user) if posts is None else posts
+    regions = {case.receiving_region_id, case.handling_region_id}
+    return any(region in regions for _kind, region in posts)
+
+
+def applicant_name_for(user: Any, case: Case, posts: list[tuple[str, int]] | None = None) -> str:
+    """Return the applicant's name as ``user`` may read it: in full or masked."""
+    if sees_applicant(user, case, posts):
+        return case.applicant_name
+    return personal.mask_name(case.applicant_name)
 
 
 def allowed_actions(user: Any, case: Case) -> list[Action]:

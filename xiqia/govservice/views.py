@@ -177,6 +177,7 @@ def _case_page(
         forms.append((action, ACTION_LABELS[action], form))
     context = {
         "case": case,
+        "applicant_name": selectors.applicant_name_for(request.user, case),
         "steps": selectors.case_steps(case).select_related("actor", "region"),
         "pauses": case.pauses.all(),
         "extensions": case.extensions.select_related("approved_by"),
