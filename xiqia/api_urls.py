@@ -21,6 +21,7 @@ from xiqia.matchmaking.api import (
     MeetingViewSet,
     ProfileViewSet,
     RecommendationsView,
+    SchedulePlanViewSet,
 )
 from xiqia.tourism.api import VoucherCampaignViewSet, VoucherViewSet
 
@@ -43,6 +44,7 @@ router.register("investment/milestones", MilestoneViewSet, basename="investment-
 router.register("matchmaking/profiles", ProfileViewSet, basename="matchmaking-profile")
 router.register("matchmaking/requests", MeetingRequestViewSet, basename="matchmaking-request")
 router.register("matchmaking/meetings", MeetingViewSet, basename="matchmaking-meeting")
+router.register("matchmaking/plans", SchedulePlanViewSet, basename="matchmaking-plan")
 router.register("govservice/matters", GovMatterViewSet, basename="govservice-matter")
 router.register("govservice/cases", GovCaseViewSet, basename="govservice-case")
 

@@ -397,6 +397,18 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
         get(lambda w: matchmaking(w, "/matchmaking/<fair>/organise/")),
         statuses(403, anonymous=302, **{A: 200, ORG: 200}),
     ),
+    "page matchmaking proposals": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/organise/proposals/")),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "page matchmaking attendance": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/organise/attendance/")),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
+    "page matchmaking table sheet": (
+        get(lambda w: matchmaking(w, "/matchmaking/<fair>/organise/tables/qr/")),
+        statuses(403, anonymous=302, **{A: 200, ORG: 200}),
+    ),
     "page matchmaking notifications": (
         get(lambda w: "/matchmaking/notifications/"),
         statuses(200, anonymous=302),
@@ -415,6 +427,10 @@ MATRIX: dict[str, tuple[Callable[[Client, World], Any], dict[str, int]]] = {
     ),
     "api matchmaking meetings": (
         get(lambda w: "/api/v1/matchmaking/meetings/"),
+        statuses(200, anonymous=401),
+    ),
+    "api matchmaking plans": (
+        get(lambda w: "/api/v1/matchmaking/plans/"),
         statuses(200, anonymous=401),
     ),
     "api matchmaking agenda": (

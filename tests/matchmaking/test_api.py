@@ -12,7 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.matchmaking.conftest import MatchWorld, at, user_of
 from xiqia.matchmaking import services
-from xiqia.matchmaking.models import Meeting, MeetingStatus, Profile, RequestStatus
+from xiqia.matchmaking.models import (
+    Meeting,
+    MeetingStatus,
+    Profile,
+    RequestStatus,
+    SchedulePlan,
+)
 
 LATER = at(25, 12)
 API = "/api/v1/matchmaking"
@@ -202,3 +208,77 @@ def test_api_lists_query_count(mw: MatchWorld, path: str) -> None:
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+# Schedule preview and publish -----------------------------------------------------------------
+
+
+def test_api_plan_preview_then_publish(mw: MatchWorld, pair: Any) -> None:
+    mw.add_slots(2)
+    mw.add_tables(1)
+    request = services.request_send(sender=pair[0], recipient=pair[1], actor=user_of(pair[0]))
+    services.request_accept(request=request, actor=user_of(pair[1]))
+    client = client_for(mw.organiser)
+    preview = post(client, f"{API}/plans/preview/", {"fair": mw.fair.slug})
+    assert preview.status_code == 201, preview.json()
+    plan = preview.json()
+    assert (plan["status"], plan["placed"], plan["upper_bound"]) == ("preview", 1, 1)
+    published = post(client, f"{API}/plans/{plan['id']}/publish/")
+    assert published.status_code == 200, published.json()
+    assert published.json()["plan"]["status"] == "published"
+    assert published.json()["applied"] == {"placed": 1, "moved": 0, "unplaced": 0, "notified": 2}
+    assert Meeting.objects.get().status == MeetingStatus.PUBLISHED
+    listed = client.get(f"{API}/plans/?fair={mw.fair.slug}&status=published")
+    assert [p["id"] for p in listed.json()["results"]] == [plan["id"]]
+
+
+def test_api_plan_publish_twice_is_a_conflict(mw: MatchWorld, pair: Any) -> None:
+    mw.add_slots(1)
+    mw.add_tables(1)
+    client = client_for(mw.organiser)
+    plan = post(client, f"{API}/plans/preview/", {"fair": mw.fair.slug}).json()
+    assert post(client, f"{API}/plans/{plan['id']}/publish/").status_code == 200
+    again = post(client, f"{API}/plans/{plan['id']}/publish/")
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "not_preview")
+
+
+def test_api_plan_preview_without_slots_is_refused(mw: MatchWorld, pair: Any) -> None:
+    response = post(client_for(mw.organiser), f"{API}/plans/preview/", {"fair": mw.fair.slug})
+    assert (response.status_code, response.json()["error"]["code"]) == (
+        400,
+        "no_slots_or_tables",
+    )
+
+
+def test_api_plan_preview_by_participant_is_forbidden(mw: MatchWorld, pair: Any) -> None:
+    mw.add_slots(1)
+    mw.add_tables(1)
+    response = post(client_for(user_of(pair[0])), f"{API}/plans/preview/", {"fair": mw.fair.slug})
+    assert response.status_code == 403
+    assert not SchedulePlan.objects.exists()
+
+
+def test_api_plan_publish_by_participant_is_not_found(mw: MatchWorld, pair: Any) -> None:
+    mw.add_slots(1)
+    mw.add_tables(1)
+    plan = services.schedule_preview(fair=mw.fair, actor=mw.organiser, now=LATER)
+    response = post(client_for(user_of(pair[0])), f"{API}/plans/{plan.pk}/publish/")
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == "preview"
+
+
+def test_api_plan_publish_by_analyst_is_forbidden(mw: MatchWorld, pair: Any) -> None:
+    from tests.conftest import make_user
+    from xiqia.accounts.models import Role
+
+    mw.add_slots(1)
+    mw.add_tables(1)
+    plan = services.schedule_preview(fair=mw.fair, actor=mw.organiser, now=LATER)
+    analyst = make_user("analyst", Role.ANALYST)
+    client = client_for(analyst)
+    assert client.get(f"{API}/plans/{plan.pk}/").status_code == 200
+    response = post(client, f"{API}/plans/{plan.pk}/publish/")
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == "preview"

@@ -22,7 +22,7 @@ from tests.matchmaking.conftest import MatchWorld
 from xiqia.accounts.models import Role
 from xiqia.core.errors import DomainError
 from xiqia.matchmaking import services
-from xiqia.matchmaking.models import MeetingRequest, Profile
+from xiqia.matchmaking.models import Meeting, MeetingRequest, Profile
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -78,3 +78,65 @@ def test_open_request_limit_holds_under_a_rush() -> None:
 
 def test_naive_version_passes_the_limit() -> None:
     assert rush(naive_request_send) > LIMIT
+
+
+# The meeting limit: many people accept one person's requests at the same moment. -----------
+
+MEETING_LIMIT = 4
+
+
+def naive_request_accept(*, request: MeetingRequest, actor: Any) -> None:
+    """Count the sender's meetings, then accept, without locking anyone."""
+    with transaction.atomic():
+        request = MeetingRequest.objects.select_related("sender", "recipient").get(pk=request.pk)
+        if services._active_meetings(request.sender) >= MEETING_LIMIT:
+            raise DomainError("limit")
+        time.sleep(0.002)  # the time a real request spends between reading and writing
+        request.status = "accepted"
+        request.save(update_fields=["status"])
+        Meeting.objects.create(
+            request=request,
+            fair_id=request.sender.registration.fair_id,
+            a=request.sender,
+            b=request.recipient,
+        )
+
+
+def accept_rush(accept: Callable[..., Any]) -> int:
+    """One sought-after person has asked 30 people; all of them accept at once."""
+    mw = MatchWorld(
+        fair=make_fair(slug="accept-rush"), organiser=make_user("organiser", Role.FAIR_ORGANISER)
+    )
+    services.settings_update(
+        fair=mw.fair, actor=mw.organiser, max_open_requests=50, max_meetings=MEETING_LIMIT
+    )
+    star = mw.person("star")
+    requests = [
+        services.request_send(sender=star, recipient=mw.person(f"r{i:02d}"), actor=None)
+        for i in range(RECIPIENTS - 10)
+    ]
+    go = threading.Event()
+
+    def one(request: MeetingRequest) -> None:
+        go.wait(timeout=30)  # every worker starts at the same moment
+        try:
+            accept(request=request, actor=request.recipient.registration.person)
+        except DomainError:
+            pass
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = [pool.submit(one, r) for r in requests]
+        go.set()
+        for future in futures:
+            future.result()
+    return Meeting.objects.filter(a=star).count()
+
+
+def test_meeting_limit_holds_under_concurrent_accepts() -> None:
+    assert accept_rush(services.request_accept) == MEETING_LIMIT
+
+
+def test_naive_accept_passes_the_meeting_limit() -> None:
+    assert accept_rush(naive_request_accept) > MEETING_LIMIT

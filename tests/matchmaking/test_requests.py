@@ -311,36 +311,6 @@ def test_request_withdraw_refuses_answered_request(pair: Any) -> None:
         services.request_withdraw(request=request, actor=user_of(ana))
 
 
-def test_organiser_propose_notifies_both_and_raises_priority(mw: MatchWorld, pair: Any) -> None:
-    ana, bo = pair
-    request = services.organiser_propose(sender=ana, recipient=bo, actor=mw.organiser)
-    assert request.proposed_by_organiser is True
-    assert notices(ana) == [NoticeKind.PROPOSED]
-    assert notices(bo) == [NoticeKind.PROPOSED]
-    meeting = services.request_accept(request=request, actor=user_of(bo))
-    assert meeting.priority == services.ORGANISER_PRIORITY
-
-
-def test_organiser_propose_refuses_participant(pair: Any) -> None:
-    ana, bo = pair
-    with pytest.raises(PermissionDenied):
-        services.organiser_propose(sender=ana, recipient=bo, actor=user_of(ana))
-
-
-def test_organiser_propose_can_be_declined_by_first_side(mw: MatchWorld, pair: Any) -> None:
-    ana, bo = pair
-    request = services.organiser_propose(sender=ana, recipient=bo, actor=mw.organiser)
-    services.request_decline(request=request, actor=user_of(ana))
-    assert notices(bo) == [NoticeKind.PROPOSED, NoticeKind.REQUEST_DECLINED]
-
-
-def test_organiser_propose_does_not_count_against_open_limit(mw: MatchWorld) -> None:
-    services.settings_update(fair=mw.fair, actor=mw.organiser, max_open_requests=1, max_meetings=5)
-    ana, bo, cy = mw.person("ana"), mw.person("bo"), mw.person("cy")
-    services.organiser_propose(sender=ana, recipient=bo, actor=mw.organiser)
-    assert services.request_send(sender=ana, recipient=cy, actor=user_of(ana)).pk
-
-
 def test_hide_refuses_self(pair: Any) -> None:
     ana, _bo = pair
     with pytest.raises(DomainError):

@@ -31,6 +31,7 @@ from xiqia.matchmaking.models import (
     Outcome,
     ParticipantRole,
     Profile,
+    SchedulePlan,
 )
 
 FAIR_PARAM = OpenApiParameter("fair", str, description="the fair's slug", required=False)
@@ -166,12 +167,20 @@ class RequestOutput(serializers.ModelSerializer):
             "message",
             "status",
             "proposed_by_organiser",
+            "sender_agreed_at",
+            "recipient_agreed_at",
             "created_at",
             "decided_at",
         ]
 
 
 class RequestInput(serializers.Serializer):
+    recipient = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all())
+    message = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class ProposeInput(serializers.Serializer):
+    sender = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all())
     recipient = serializers.PrimaryKeyRelatedField(queryset=Profile.objects.all())
     message = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
@@ -185,7 +194,9 @@ class MeetingRequestViewSet(
     """Meeting requests you sent or received (organisers: all). ``?status=pending``.
 
     ``POST`` sends one from your profile at the recipient's fair; ``accept``, ``decline`` and
-    ``withdraw`` answer it.
+    ``withdraw`` answer it. ``POST propose/`` (organisers) proposes that two participants meet;
+    an organiser's proposal needs both sides' ``accept`` unless the fair makes proposals
+    accepted meetings at once.
     """
 
     serializer_class = RequestOutput
@@ -214,6 +225,14 @@ class MeetingRequestViewSet(
             actor=request.user,
             message=data.validated_data.get("message", ""),
         )
+        return self._output(created, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProposeInput, responses={201: RequestOutput})
+    @action(detail=False, methods=["post"])
+    def propose(self, request: Request) -> Response:
+        data = ProposeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.organiser_propose(actor=request.user, **data.validated_data)
         return self._output(created, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=RequestOutput)
@@ -283,7 +302,8 @@ class MeetingViewSet(
 ):
     """Meetings you take part in (organisers: all). ``?fair=<slug>&status=published``.
 
-    ``cancel`` (a published schedule is re-planned), ``check_in`` (your side), ``outcome``.
+    ``cancel`` (a published schedule is re-planned), ``check_in`` (your side), ``outcome``,
+    ``no-show`` (organisers, after the slot).
     """
 
     serializer_class = MeetingOutput
@@ -321,6 +341,13 @@ class MeetingViewSet(
         services.meeting_check_in(meeting=found, profile=mine[0], actor=request.user)
         return self._output(found)
 
+    @extend_schema(request=None, responses=MeetingOutput)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request: Request, pk: str) -> Response:
+        found = self.get_object()
+        services.meeting_no_show(meeting=found, actor=request.user)
+        return self._output(found)
+
     @extend_schema(request=OutcomeInput, responses=MeetingOutput)
     @action(detail=True, methods=["post"])
     def outcome(self, request: Request, pk: str) -> Response:
@@ -345,3 +372,84 @@ class AgendaView(APIView):
     def get(self, request: Request) -> Response:
         profile = _my_profile(request, _fair_param(request))
         return Response(MeetingOutput(selectors.agenda(profile), many=True).data)
+
+
+class PlanOutput(serializers.ModelSerializer):
+    fair = serializers.CharField(source="fair.slug")
+    share_of_bound = serializers.FloatField()
+
+    class Meta:
+        model = SchedulePlan
+        fields = [
+            "id",
+            "fair",
+            "kind",
+            "status",
+            "meetings_total",
+            "placed",
+            "upper_bound",
+            "share_of_bound",
+            "fcfs_placed",
+            "moved",
+            "solver_status",
+            "solve_seconds",
+            "created_at",
+            "published_at",
+        ]
+
+
+class PreviewInput(serializers.Serializer):
+    fair = serializers.SlugField()
+
+
+class AppliedOutput(serializers.Serializer):
+    placed = serializers.IntegerField()
+    moved = serializers.IntegerField()
+    unplaced = serializers.IntegerField()
+    notified = serializers.IntegerField()
+
+
+class PublishOutput(serializers.Serializer):
+    plan = PlanOutput()
+    applied = AppliedOutput()
+
+
+class SchedulePlanViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Schedule runs (organisers and analysts read; organisers run). ``?fair=<slug>&status=``.
+
+    ``POST preview/`` runs the scheduler ("placed N of at most M") and keeps the result as the
+    fair's preview; ``POST <id>/publish/`` publishes that preview. Same services as the pages.
+    """
+
+    serializer_class = PlanOutput
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["status", "kind"]
+
+    def base_queryset(self) -> Any:
+        qs = SchedulePlan.objects.select_related("fair")
+        fair = self.request.query_params.get("fair")
+        return qs.filter(fair__slug=fair) if fair else qs
+
+    @extend_schema(request=PreviewInput, responses={201: PlanOutput})
+    @action(detail=False, methods=["post"])
+    def preview(self, request: Request) -> Response:
+        data = PreviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fair = fair_selectors.fair_get(who=request, slug=data.validated_data["fair"])
+        plan = services.schedule_preview(fair=fair, actor=request.user)
+        return Response(
+            PlanOutput(self.base_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses=PublishOutput)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        plan = self.get_object()
+        applied = services.schedule_publish(plan=plan, actor=request.user)
+        body = {"plan": self.base_queryset().get(pk=plan.pk), "applied": applied}
+        return Response(PublishOutput(body).data)

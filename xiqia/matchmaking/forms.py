@@ -21,6 +21,7 @@ from xiqia.matchmaking.models import (
     Outcome,
     ParticipantRole,
     Profile,
+    ProposalPolicy,
 )
 
 # Half-days a participant can tick as "available" (local times).
@@ -234,3 +235,42 @@ class LateArrivalForm(forms.Form):
             .order_by("registration__person__full_name")
         )
         self.fields["profile"].widget.attrs["class"] = "form-select"
+
+
+def _fair_profiles(fair: Fair) -> Any:
+    return (
+        Profile.objects.filter(registration__fair=fair)
+        .select_related("registration__person", "registration__organisation")
+        .order_by("registration__person__full_name", "pk")
+    )
+
+
+class ProposeForm(forms.Form):
+    """An organiser proposes that two participants meet."""
+
+    sender = forms.ModelChoiceField(label=_("first participant"), queryset=Profile.objects.none())
+    recipient = forms.ModelChoiceField(
+        label=_("second participant"), queryset=Profile.objects.none()
+    )
+    message = forms.CharField(
+        label=_("message to both"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, fair: Fair, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in ("sender", "recipient"):
+            self.fields[name].queryset = _fair_profiles(fair)  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class ProposalPolicyForm(forms.Form):
+    organiser_proposals = forms.ChoiceField(
+        label=_("organiser proposals"), choices=ProposalPolicy.choices
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser_proposals"].widget.attrs["class"] = "form-select"

@@ -70,8 +70,15 @@ def _check_codes(value: list, choices: type[models.TextChoices], field: str) -> 
         raise ValidationError({field: _("Choose from the list.")})
 
 
+class ProposalPolicy(models.TextChoices):
+    """What an organiser's proposal becomes (b2match's "Meeting is accepted" switch)."""
+
+    ASK_BOTH = "ask_both", _("both participants accept or decline")
+    ACCEPTED = "accepted", _("an accepted meeting at once")
+
+
 class MatchmakingSettings(models.Model):
-    """A fair's matchmaking rules: per-person limits on open requests and on meetings."""
+    """A fair's matchmaking rules: per-person limits, and what organiser proposals become."""
 
     fair = models.OneToOneField(
         "fair.Fair",
@@ -88,6 +95,16 @@ class MatchmakingSettings(models.Model):
         _("meetings per person"),
         default=12,
         help_text=_("How many accepted meetings one person may have."),
+    )
+    organiser_proposals = models.CharField(
+        _("organiser proposals"),
+        max_length=10,
+        choices=ProposalPolicy.choices,
+        default=ProposalPolicy.ASK_BOTH,
+        help_text=_(
+            "Whether a meeting the organiser proposes waits for both participants to accept, "
+            "or goes straight into their agendas."
+        ),
     )
     history = HistoricalRecords()
 
@@ -327,6 +344,13 @@ class MeetingRequest(models.Model):
     )
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # An organiser's proposal needs both sides to accept; each side's answer is kept here.
+    sender_agreed_at = models.DateTimeField(
+        _("first participant accepted at"), null=True, blank=True
+    )
+    recipient_agreed_at = models.DateTimeField(
+        _("second participant accepted at"), null=True, blank=True
+    )
     origin = OriginField()
     history = HistoricalRecords()
 
@@ -350,6 +374,12 @@ class MeetingRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == RequestStatus.PENDING
+
+    def agreed(self, profile: Profile) -> bool:
+        """Whether ``profile`` has accepted this organiser's proposal already."""
+        if profile.pk == self.sender_id:
+            return self.sender_agreed_at is not None
+        return self.recipient_agreed_at is not None
 
 
 class MeetingStatus(models.TextChoices):
@@ -537,6 +567,8 @@ class NoticeKind(models.TextChoices):
     REQUEST_ACCEPTED = "request_accepted", _("request accepted")
     REQUEST_DECLINED = "request_declined", _("request declined")
     PROPOSED = "proposed", _("meeting proposed")
+    ARRANGED = "arranged", _("meeting arranged by the organiser")
+    PROPOSAL_AGREED = "proposal_agreed", _("proposal accepted by the other side")
     PLACED = "placed", _("meeting placed")
     MOVED = "moved", _("meeting moved")
     UNPLACED = "unplaced", _("meeting no longer placed")
@@ -596,6 +628,12 @@ class Notification(models.Model):
             NoticeKind.REQUEST_ACCEPTED: gettext("%(name)s accepted your meeting request."),
             NoticeKind.REQUEST_DECLINED: gettext("%(name)s declined your meeting request."),
             NoticeKind.PROPOSED: gettext("The organiser proposes that you meet %(name)s."),
+            NoticeKind.ARRANGED: gettext(
+                "The organiser arranged a meeting for you with %(name)s; it will be scheduled."
+            ),
+            NoticeKind.PROPOSAL_AGREED: gettext(
+                "%(name)s accepted the organiser's proposal to meet you: your answer is awaited."
+            ),
             NoticeKind.PLACED: gettext(
                 "Your meeting with %(name)s is at %(time)s, table %(table)s."
             ),

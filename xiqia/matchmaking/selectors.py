@@ -199,6 +199,11 @@ def requests_incoming(profile: Profile) -> QuerySet[MeetingRequest]:
     return _request_rows().filter(recipient=profile)
 
 
+def proposals(fair: Fair) -> QuerySet[MeetingRequest]:
+    """Return the organisers' proposals at a fair, newest first."""
+    return _request_rows().filter(sender__registration__fair=fair, proposed_by_organiser=True)
+
+
 def requests_outgoing(profile: Profile) -> QuerySet[MeetingRequest]:
     return _request_rows().filter(sender=profile)
 
@@ -218,6 +223,24 @@ def _meeting_rows() -> QuerySet[Meeting]:
 
 def meeting_list(who: Any) -> QuerySet[Meeting]:
     return access.scope(who, _meeting_rows())
+
+
+def meetings_without_attendance(fair: Fair, now: Any) -> QuerySet[Meeting]:
+    """Return a fair's scheduled meetings whose slot has ended and whose attendance is open.
+
+    These are the organiser's no-show candidates: neither held (both sides checked in) nor
+    marked as a no-show yet.
+    """
+    return (
+        _meeting_rows()
+        .filter(
+            fair=fair,
+            status=MeetingStatus.PUBLISHED,
+            slot__ends_at__lte=now,
+            attendance=Attendance.EXPECTED,
+        )
+        .order_by("slot__starts_at", "table__code", "pk")
+    )
 
 
 def agenda(profile: Profile) -> QuerySet[Meeting]:

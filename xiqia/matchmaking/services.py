@@ -39,6 +39,7 @@ from xiqia.matchmaking.models import (
     PlanKind,
     PlanStatus,
     Profile,
+    ProposalPolicy,
     RequestStatus,
     SchedulePlan,
     Slot,
@@ -72,13 +73,20 @@ def settings_for(fair: Fair) -> MatchmakingSettings:
 
 @transaction.atomic
 def settings_update(
-    *, fair: Fair, actor: Any, max_open_requests: int, max_meetings: int
+    *,
+    fair: Fair,
+    actor: Any,
+    max_open_requests: int,
+    max_meetings: int,
+    organiser_proposals: str | None = None,
 ) -> MatchmakingSettings:
-    """Change the fair's per-person limits (organisers)."""
+    """Change the fair's per-person limits and proposal policy (organisers)."""
     _require_organiser(actor)
     found = MatchmakingSettings.objects.select_for_update().get(pk=settings_for(fair).pk)
     found.max_open_requests = max_open_requests
     found.max_meetings = max_meetings
+    if organiser_proposals is not None:
+        found.organiser_proposals = organiser_proposals
     found.full_clean()
     found._history_user = actor  # type: ignore[attr-defined]
     found.save()
@@ -324,6 +332,30 @@ def request_send(
     return request
 
 
+def _meeting_for(
+    request: MeetingRequest,
+    sender: Profile,
+    recipient: Profile,
+    actor: Any,
+    now: datetime.datetime,
+    origin: str,
+) -> Meeting:
+    """Close ``request`` as accepted and make the meeting to be scheduled."""
+    _close(request, RequestStatus.ACCEPTED, actor, now)
+    meeting = Meeting(
+        request=request,
+        fair_id=recipient.registration.fair_id,
+        a=sender,
+        b=recipient,
+        priority=ORGANISER_PRIORITY if request.proposed_by_organiser else 1.0,
+        accepted_at=now,
+        origin=origin,
+    )
+    meeting._history_user = actor  # type: ignore[attr-defined]
+    meeting.save()
+    return meeting
+
+
 @transaction.atomic
 def organiser_propose(
     *,
@@ -331,32 +363,47 @@ def organiser_propose(
     recipient: Profile,
     actor: Any,
     message: str = "",
+    origin: str = Origin.ENTERED,
     now: datetime.datetime | None = None,
 ) -> MeetingRequest:
-    """Propose that two participants meet; the second accepts or either declines.
+    """Propose that two participants meet (organisers).
 
-    A proposal does not count against the first person's open-request limit, and the meeting
-    it leads to has a higher priority in the schedule.
+    Under the fair's default policy (``ProposalPolicy.ASK_BOTH``) the proposal goes to both
+    people and becomes a meeting once both have accepted; either may decline. Under
+    ``ProposalPolicy.ACCEPTED`` it is an accepted meeting at once, as when a b2match organiser
+    switches "Meeting is accepted" on. Either way both people's meeting limits hold; a proposal
+    does not count against anyone's open-request limit, and its meeting has a higher priority
+    in the schedule.
     """
     _require_organiser(actor)
+    now = now or timezone.now()
     locked = _locked_profiles(sender, recipient)
     sender, recipient = locked[sender.pk], locked.get(recipient.pk, sender)
     _check_pair(sender, recipient)
+    limits = settings_for(sender.registration.fair)
+    for side in (sender, recipient):
+        _check_meeting_limit(side, limits, own=False)
     request = MeetingRequest(
         sender=sender,
         recipient=recipient,
         message=message.strip(),
         proposed_by_organiser=True,
         proposed_by=actor,
-        created_at=now or timezone.now(),
+        created_at=now,
+        origin=origin,
     )
     request.full_clean()
     request._history_user = actor  # type: ignore[attr-defined]
     request.save()
+    if limits.organiser_proposals == ProposalPolicy.ACCEPTED:
+        meeting = _meeting_for(request, sender, recipient, actor, now, origin)
+        kind, about = NoticeKind.ARRANGED, {"meeting": meeting}
+    else:
+        kind, about = NoticeKind.PROPOSED, {"request": request}
     Notification.objects.bulk_create(
         [
-            _notify(recipient, NoticeKind.PROPOSED, counterpart=sender, request=request),
-            _notify(sender, NoticeKind.PROPOSED, counterpart=recipient, request=request),
+            _notify(recipient, kind, counterpart=sender, **about),  # type: ignore[arg-type]
+            _notify(sender, kind, counterpart=recipient, **about),  # type: ignore[arg-type]
         ]
     )
     return request
@@ -383,6 +430,48 @@ def _close(request: MeetingRequest, status: str, actor: Any, now: datetime.datet
     request.save(update_fields=["status", "decided_at"])
 
 
+def _proposal_agree(
+    request: MeetingRequest, actor: Any, origin: str, now: datetime.datetime
+) -> Meeting | None:
+    """One side accepts an organiser's proposal; the second acceptance makes the meeting.
+
+    Without an actor (commands, the demo) both sides accept at once.
+    """
+    locked = _locked_profiles(request.sender, request.recipient)
+    sender, recipient = locked[request.sender_id], locked[request.recipient_id]
+    limits = settings_for(recipient.registration.fair)
+    if actor is None:
+        sides = [sender, recipient]
+    elif _is_person(actor, sender):
+        sides = [sender]
+    elif _is_person(actor, recipient):
+        sides = [recipient]
+    else:
+        raise PermissionDenied
+    for side in sides:
+        if request.agreed(side):
+            raise Conflict(
+                _("You have already accepted: the other side has yet to answer."),
+                code="already_agreed",
+            )
+        _check_meeting_limit(side, limits, own=actor is not None)
+        field = "sender_agreed_at" if side.pk == sender.pk else "recipient_agreed_at"
+        setattr(request, field, now)
+    request._history_user = actor  # type: ignore[attr-defined]
+    request.save(update_fields=["sender_agreed_at", "recipient_agreed_at"])
+    if not (request.sender_agreed_at and request.recipient_agreed_at):
+        other = recipient if sides[0].pk == sender.pk else sender
+        _notify(other, NoticeKind.PROPOSAL_AGREED, counterpart=sides[0], request=request).save()
+        return None
+    for side in (sender, recipient):
+        _check_meeting_limit(side, limits, own=side in sides and actor is not None)
+    meeting = _meeting_for(request, sender, recipient, actor, now, origin)
+    if actor is not None:
+        other = recipient if sides[0].pk == sender.pk else sender
+        _notify(other, NoticeKind.REQUEST_ACCEPTED, counterpart=sides[0], request=request).save()
+    return meeting
+
+
 @transaction.atomic
 def request_accept(
     *,
@@ -390,10 +479,16 @@ def request_accept(
     actor: Any,
     origin: str = Origin.ENTERED,
     now: datetime.datetime | None = None,
-) -> Meeting:
-    """Accept a request addressed to you: it becomes a meeting to be scheduled."""
+) -> Meeting | None:
+    """Accept a request addressed to you: it becomes a meeting to be scheduled.
+
+    An organiser's proposal needs both sides: the first acceptance returns ``None`` (waiting
+    for the other), the second returns the meeting.
+    """
     now = now or timezone.now()
     request = _locked_request(request)
+    if request.proposed_by_organiser:
+        return _proposal_agree(request, actor, origin, now)
     if actor is not None and not _is_person(actor, request.recipient):
         raise PermissionDenied
     locked = _locked_profiles(request.sender, request.recipient)
@@ -401,18 +496,7 @@ def request_accept(
     limits = settings_for(recipient.registration.fair)
     _check_meeting_limit(recipient, limits, own=True)
     _check_meeting_limit(sender, limits, own=False)
-    _close(request, RequestStatus.ACCEPTED, actor, now)
-    meeting = Meeting(
-        request=request,
-        fair_id=recipient.registration.fair_id,
-        a=sender,
-        b=recipient,
-        priority=ORGANISER_PRIORITY if request.proposed_by_organiser else 1.0,
-        accepted_at=now,
-        origin=origin,
-    )
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting.save()
+    meeting = _meeting_for(request, sender, recipient, actor, now, origin)
     _notify(sender, NoticeKind.REQUEST_ACCEPTED, counterpart=recipient, request=request).save()
     return meeting
 
@@ -441,9 +525,11 @@ def request_decline(
 def request_withdraw(
     *, request: MeetingRequest, actor: Any, now: datetime.datetime | None = None
 ) -> MeetingRequest:
-    """Withdraw a request you sent that is still open."""
+    """Withdraw a request you sent that is still open (an organiser's proposal: organisers)."""
     request = _locked_request(request)
-    if actor is not None and not _is_person(actor, request.sender):
+    if request.proposed_by_organiser:
+        _require_organiser(actor)
+    elif actor is not None and not _is_person(actor, request.sender):
         raise PermissionDenied
     _close(request, RequestStatus.WITHDRAWN, actor, now or timezone.now())
     return request

@@ -29,4 +29,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/organise/", views.organise, name="organise"),
     path("<slug:slug>/organise/schedule/", views.schedule, name="schedule"),
+    path("<slug:slug>/organise/proposals/", views.proposals, name="proposals"),
+    path("<slug:slug>/organise/attendance/", views.attendance, name="attendance"),
+    path("<slug:slug>/organise/tables/qr/", views.table_sheet, name="table-sheet"),
 ]

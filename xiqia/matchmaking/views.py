@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +28,8 @@ from xiqia.matchmaking.forms import (
     LateArrivalForm,
     OutcomeForm,
     ProfileForm,
+    ProposalPolicyForm,
+    ProposeForm,
     RequestForm,
     SlotSeriesForm,
     TablesForm,
@@ -260,7 +264,7 @@ def request_answer(request: HttpRequest, slug: str, pk: int, action: str) -> Htt
     if service is None:
         raise Http404
     try:
-        service(request=found, actor=request.user)
+        result = service(request=found, actor=request.user)
     except REFUSALS as exc:
         _refuse(request, exc)
     else:
@@ -268,8 +272,10 @@ def request_answer(request: HttpRequest, slug: str, pk: int, action: str) -> Htt
             "accept": _("Accepted: the meeting will be scheduled."),
             "decline": _("Declined."),
             "withdraw": _("Withdrawn."),
-        }
-        messages.success(request, done[action])
+        }[action]
+        if action == "accept" and result is None:
+            done = _("Accepted: the meeting is made once the other side accepts too.")
+        messages.success(request, done)
     return redirect("matchmaking:requests", slug=slug)
 
 
@@ -530,6 +536,114 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "schedule",
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organiser proposes meetings, sets what a proposal becomes, and follows the answers."""
+    _organiser(request)
+    fair = _fair(request, slug)
+    limits = services.settings_for(fair)
+    form = ProposeForm(fair=fair, prefix="propose")
+    policy_form = ProposalPolicyForm(
+        prefix="policy", initial={"organiser_proposals": limits.organiser_proposals}
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "propose":
+                form = ProposeForm(request.POST, fair=fair, prefix="propose")
+                if form.is_valid():
+                    proposal = services.organiser_propose(actor=request.user, **form.cleaned_data)
+                    done = _("Proposed: both participants are asked to accept.")
+                    if proposal.status == RequestStatus.ACCEPTED:
+                        done = _("Arranged: the meeting waits for the schedule.")
+                    messages.success(request, done)
+                    return redirect("matchmaking:proposals", slug=slug)
+            elif action == "policy":
+                policy_form = ProposalPolicyForm(request.POST, prefix="policy")
+                if policy_form.is_valid():
+                    services.settings_update(
+                        fair=fair,
+                        actor=request.user,
+                        max_open_requests=limits.max_open_requests,
+                        max_meetings=limits.max_meetings,
+                        **policy_form.cleaned_data,
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("matchmaking:proposals", slug=slug)
+            elif action == "withdraw":
+                found = get_object_or_404(
+                    MeetingRequest,
+                    pk=request.POST.get("request"),
+                    sender__registration__fair=fair,
+                    proposed_by_organiser=True,
+                )
+                services.request_withdraw(request=found, actor=request.user)
+                messages.success(request, _("Withdrawn."))
+                return redirect("matchmaking:proposals", slug=slug)
+            else:
+                raise Http404
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    return render(
+        request,
+        "matchmaking/proposals.html",
+        {
+            "fair": fair,
+            "form": form,
+            "policy_form": policy_form,
+            "proposals": selectors.proposals(fair)[:100],
+            "tab": "proposals",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, slug: str) -> HttpResponse:
+    """Meetings whose time has passed without both sides checking in: mark the no-shows."""
+    _organiser(request)
+    fair = _fair(request, slug)
+    if request.method == "POST":
+        meeting = _meeting(request, fair, int(request.POST.get("meeting", 0) or 0))
+        try:
+            services.meeting_no_show(meeting=meeting, actor=request.user)
+        except REFUSALS as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("Marked as a no-show."))
+        return redirect("matchmaking:attendance", slug=slug)
+    return render(
+        request,
+        "matchmaking/attendance.html",
+        {
+            "fair": fair,
+            "figures": selectors.figures(fair),
+            "meetings": selectors.meetings_without_attendance(fair, timezone.now())[:300],
+            "tab": "attendance",
+        },
+    )
+
+
+@login_required
+@require_GET
+def table_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable sheet: one QR code per table, opening that table's check-in page."""
+    _organiser(request)
+    fair = _fair(request, slug)
+    tables = []
+    for table in Table.objects.filter(fair=fair, is_active=True).select_related("room"):
+        link = request.build_absolute_uri(
+            reverse("matchmaking:table-check-in", args=[table.check_in_key])
+        )
+        code = segno.make(link, error="m", micro=False)
+        tables.append({"table": table, "link": link, "svg": code.svg_inline(scale=4, border=2)})
+    context = {"fair": fair, "tables": tables, "tab": "attendance"}
+    response = render(request, "matchmaking/table_sheet.html", context)
+    response["Cache-Control"] = "private, no-store"  # the codes let anyone check in at a table
+    return response
 
 
 def _replanned(result: services.Replanned) -> str:
