@@ -127,6 +127,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gate scans and voucher claims with an API token skip the rest (xiqia/core/hotpaths.py).
+    "xiqia.core.hotpaths.HotPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -292,6 +294,9 @@ if PRODUCTION:
 # Voucher claims (tourism): per account and per client address, in DRF's "N/period" form.
 VOUCHER_CLAIM_RATE_ACCOUNT = env("VOUCHER_CLAIM_RATE_ACCOUNT", "10/min")
 VOUCHER_CLAIM_RATE_IP = env("VOUCHER_CLAIM_RATE_IP", "120/min")
+# Rows a new campaign's stock is split over (xiqia/tourism/stock.py): concurrent claims commit side
+# by side up to this many. A change applies to campaigns saved afterwards.
+VOUCHER_STOCK_SHARDS = env_int("VOUCHER_STOCK_SHARDS", 16)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

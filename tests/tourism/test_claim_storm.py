@@ -26,7 +26,7 @@ from xiqia.core import personal
 from xiqia.core.errors import DomainError
 from xiqia.core.personal import PersonalKind, PersonalValue
 from xiqia.tourism import services
-from xiqia.tourism.models import Voucher, VoucherCampaign
+from xiqia.tourism.models import Voucher, VoucherCampaign, VoucherStock
 from xiqia.tourism.synthetic import synthetic_people
 
 pytestmark = [
@@ -63,8 +63,11 @@ def naive_claim(*, campaign: VoucherCampaign, holder_name: str, id_number: str) 
             # A naive per-person rule: a new slot each time, so the database cannot help.
             slot=Voucher.objects.filter(campaign=fresh).count() + 1,
         )
-        fresh.remaining -= 1
-        fresh.save(update_fields=["remaining"])
+        # Take one from the first share with stock, as read a moment ago: a lost update.
+        share = VoucherStock.objects.filter(campaign=fresh, remaining__gt=0).order_by("shard")
+        share = share.first() or VoucherStock.objects.filter(campaign=fresh).first()
+        share.remaining = max(share.remaining - 1, 0)
+        share.save(update_fields=["remaining"])
         return voucher
 
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from xiqia.core.admin import ScopedAdmin, ScopedLogAdmin
-from xiqia.tourism import services
+from xiqia.tourism import services, stock
 from xiqia.tourism.models import (
     DiscountDecision,
     IdempotencyKey,
@@ -76,6 +76,9 @@ class VoucherCampaignAdmin(ScopedAdmin):
     search_fields = ["name_zh", "name_en", "slug"]
     readonly_fields = ["remaining", "personal_data_purged_at"]
     filter_horizontal = ["issuing_regions", "eligible_regions", "merchants"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return stock.with_left(super().get_queryset(request))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # The stock left follows the total through the service, never a bare save.

@@ -29,7 +29,7 @@ from xiqia.accounts.models import User
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.core.personal import PersonalKind, PersonalValue
-from xiqia.tourism import services
+from xiqia.tourism import services, stock
 from xiqia.tourism.models import (
     Discount,
     DiscountDecision,
@@ -230,7 +230,7 @@ def _claims(campaign: VoucherCampaign, merchants: list[Merchant], rng: random.Ra
         batch.append(voucher)
     Voucher.objects.bulk_create(batch, batch_size=2000)
     issued = campaign.vouchers.count()
-    VoucherCampaign.objects.filter(pk=campaign.pk).update(remaining=campaign.total_count - issued)
+    stock.set_left(campaign, campaign.total_count - issued)
     return issued
 
 

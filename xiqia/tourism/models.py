@@ -194,8 +194,8 @@ class AllocationMode(models.TextChoices):
 
 
 class VoucherCampaign(BilingualName):
-    """A round of vouchers. ``remaining`` is the stock left: claims take it with one conditional
-    UPDATE, and the database refuses a negative count (check constraint)."""
+    """A round of vouchers. The stock left is split over a few :class:`VoucherStock` rows, so
+    that concurrent claims do not queue on one row; ``remaining`` is their sum."""
 
     slug = models.SlugField(_("short address"), max_length=60, unique=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
@@ -211,7 +211,6 @@ class VoucherCampaign(BilingualName):
         help_text=format_lazy("{} {}", _("Empty: anyone may claim."), RESIDENCY_RULE),
     )
     total_count = models.PositiveIntegerField(_("vouchers in total"))
-    remaining = models.PositiveIntegerField(_("vouchers left"), editable=False)
     face_value = AmountField(_("face value"))
     min_spend = AmountField(_("minimum spend"), default=0)
     per_person_limit = models.PositiveSmallIntegerField(_("vouchers per person"), default=1)
@@ -245,17 +244,13 @@ class VoucherCampaign(BilingualName):
     )
     is_published = models.BooleanField(_("published"), default=False)
     origin = OriginField()
-    history = HistoricalRecords(excluded_fields=["remaining"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("voucher campaign")
         verbose_name_plural = _("voucher campaigns")
         ordering = ["-claim_opens_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(remaining__gte=0) & Q(remaining__lte=F("total_count")),
-                name="voucher_campaign_stock_bounded",
-            ),
             models.CheckConstraint(
                 condition=Q(claim_closes_at__gt=F("claim_opens_at")),
                 name="voucher_campaign_claim_window_ordered",
@@ -284,6 +279,16 @@ class VoucherCampaign(BilingualName):
 
     def purge_due_at(self) -> datetime.datetime:
         return self.valid_until + datetime.timedelta(days=self.retention_days)
+
+    @property
+    def remaining(self) -> int:
+        """Return the vouchers left: the stock rows' sum, or the queryset's ``stock_left``."""
+        if "stock_left" in self.__dict__:
+            return self.__dict__["stock_left"] or 0
+        if self.pk is None:
+            return self.total_count
+        total = self.stock.aggregate(left=models.Sum("remaining"))["left"]
+        return total or 0
 
 
 class LotteryEntry(models.Model):
@@ -332,6 +337,33 @@ class LotteryEntry(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class VoucherStock(models.Model):
+    """One share of a campaign's stock left. A claim takes one voucher from any share that is
+    not locked by another claim (``FOR UPDATE SKIP LOCKED``), so up to as many claims as there
+    are shares commit side by side; the check constraint makes a negative share impossible."""
+
+    campaign = models.ForeignKey(
+        VoucherCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="stock"
+    )
+    shard = models.PositiveSmallIntegerField(_("share"))
+    remaining = models.IntegerField(_("vouchers left"))
+
+    class Meta:
+        verbose_name = _("voucher stock share")
+        verbose_name_plural = _("voucher stock shares")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "shard"], name="voucher_stock_one_per_shard"
+            ),
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0), name="voucher_stock_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.shard}"
 
 
 class VoucherStatus(models.TextChoices):

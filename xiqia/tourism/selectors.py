@@ -12,15 +12,23 @@ from django.utils import timezone
 
 from xiqia.accounts import access
 from xiqia.core.models import Region, localized
+from xiqia.tourism import stock
 from xiqia.tourism.models import Merchant, Voucher, VoucherCampaign, VoucherStatus
 
 
 def campaign_list(*, who: Any) -> QuerySet[VoucherCampaign]:
     """Return the campaigns ``who`` sees, newest first, with their districts loaded."""
     regions = Region.objects.order_by("code")
-    return access.scope(who, VoucherCampaign.objects.all()).prefetch_related(
+    return stock.with_left(access.scope(who, VoucherCampaign.objects.all())).prefetch_related(
         Prefetch("issuing_regions", queryset=regions),
         Prefetch("eligible_regions", queryset=regions),
+    )
+
+
+def campaign_for_claim() -> QuerySet[VoucherCampaign]:
+    """Return the campaigns with what a claim reads: the districts it is open to."""
+    return stock.with_left(VoucherCampaign.objects.all()).prefetch_related(
+        Prefetch("eligible_regions", queryset=Region.objects.order_by("code"))
     )
 
 
@@ -90,15 +98,19 @@ def reconciliation(
     redeemed = Q(status=VoucherStatus.REDEEMED)
     face = F("campaign__face_value")
     per_campaign = []
-    rows = campaigns.annotate(
-        issued=Count("vouchers"),
-        redeemed=Count("vouchers", filter=Q(vouchers__status=VoucherStatus.REDEEMED)),
-        expired=Count(
-            "vouchers",
-            filter=Q(vouchers__status=VoucherStatus.CLAIMED, valid_until__lte=now),
-        ),
-        spend=Sum("vouchers__spend"),
-    ).order_by("-claim_opens_at", "pk")
+    rows = (
+        stock.with_left(campaigns)
+        .annotate(
+            issued=Count("vouchers"),
+            redeemed=Count("vouchers", filter=Q(vouchers__status=VoucherStatus.REDEEMED)),
+            expired=Count(
+                "vouchers",
+                filter=Q(vouchers__status=VoucherStatus.CLAIMED, valid_until__lte=now),
+            ),
+            spend=Sum("vouchers__spend"),
+        )
+        .order_by("-claim_opens_at", "pk")
+    )
     for c in rows:
         per_campaign.append(
             {

@@ -1,11 +1,11 @@
 """Writes for culture and tourism: campaigns, claims, redemption, discounts, personal data.
 
 Stock: a claim inserts the voucher first (the unique constraint on campaign + ID digest + slot
-refuses a second claim by the same person) and then takes one from the campaign's stock with a
-single conditional UPDATE (``remaining = remaining - 1 WHERE remaining > 0``). No count is read
-and acted on, so no concurrency can over-issue; when the UPDATE finds nothing left, the whole
-transaction, voucher included, is rolled back. The stock row is locked only from that UPDATE to
-the commit, the last two statements of the claim.
+refuses a second claim by the same person) and then takes one from the campaign's stock, split
+over a few rows, with a single conditional UPDATE of a share no other claim holds (see
+``xiqia/tourism/stock.py``). No count is read and acted on, so no concurrency can over-issue;
+when nothing is left, the whole transaction, voucher included, is rolled back. A share is locked
+only from that UPDATE to the commit, the last statements of the claim.
 
 Lock waits are bounded on PostgreSQL (``SET LOCAL lock_timeout``): a claim that cannot get its
 lock in time ends with a clean "busy, try again" (409), never a pile-up of waiting workers.
@@ -23,7 +23,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.core.personal import PersonalKind
-from xiqia.tourism import lottery
+from xiqia.tourism import lottery, stock
 from xiqia.tourism.models import (
     AllocationMode,
     DiscountDecision,
@@ -73,23 +72,24 @@ def busy() -> Conflict:
 @transaction.atomic
 def campaign_save(*, campaign: VoucherCampaign, actor: Any) -> VoucherCampaign:
     """Create or update a campaign; a new total moves the stock left by the same amount."""
+    issued = 0
     if campaign.pk is None:
         if actor is not None and not access.can_create(actor, VoucherCampaign, campaign):
             raise PermissionDenied
-        campaign.remaining = campaign.total_count
     else:
         if actor is not None:
             access.require(actor, access.Action.CHANGE, campaign)
         current = VoucherCampaign.objects.select_for_update().get(pk=campaign.pk)
-        issued = current.total_count - current.remaining
+        issued = current.total_count - stock.left_for_update(current)
         if campaign.total_count < issued:
             raise ValidationError(
                 {"total_count": _("%(issued)s vouchers are already issued.") % {"issued": issued}}
             )
-        campaign.remaining = campaign.total_count - issued
-    campaign.full_clean(exclude=["remaining"])
+    campaign.full_clean()
     campaign._history_user = actor
     campaign.save()
+    stock.set_left(campaign, campaign.total_count - issued)
+    campaign.__dict__.pop("stock_left", None)
     return campaign
 
 
@@ -209,9 +209,7 @@ def _issue(
     )
     try:
         voucher.save(force_insert=True)
-        taken = VoucherCampaign.objects.filter(pk=campaign.pk, remaining__gt=0).update(
-            remaining=F("remaining") - 1
-        )
+        taken = stock.take_one(campaign)
     except IntegrityError as exc:
         # The same person claiming at the same moment from two places: one insert wins.
         if campaign.per_person_limit > 1:

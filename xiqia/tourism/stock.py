@@ -1,0 +1,91 @@
+"""A campaign's stock left, split over a few rows so that a flash crowd does not queue on one.
+
+With one counter row every claim's ``UPDATE ... SET remaining = remaining - 1`` waits for the
+previous claim's commit (a disk flush), so claims run one at a time however many app servers
+there are, and a process descheduled while it holds the row stalls everyone. Here the stock is
+spread over ``VOUCHER_STOCK_SHARDS`` :class:`~xiqia.tourism.models.VoucherStock` rows and a
+claim takes one voucher from a share no other claim holds:
+
+1. ``UPDATE ... WHERE id = (SELECT ... WHERE remaining > 0 ... FOR UPDATE SKIP LOCKED LIMIT 1)``:
+   never waits; on PostgreSQL a share whose stock ran out meanwhile is re-checked under the lock.
+2. Only when every share with stock is held by another claim: the same without ``SKIP LOCKED``,
+   which waits (bounded by ``lock_timeout``: "busy, try again") and skips shares found empty.
+3. Nothing taken by 2: sold out.
+
+No count is read and then acted on, and a share cannot go negative (check constraint), so no
+concurrency over-issues; ``issued + remaining == total`` holds because the voucher and the
+share's decrement commit together. SQLite serialises writers, so it takes the first share with
+stock without any locking clause. These functions run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+
+from xiqia.tourism.models import VoucherCampaign, VoucherStock
+
+
+def _sql(*, skip_locked: bool) -> str:
+    table = connection.ops.quote_name(VoucherStock._meta.db_table)
+    lock = ""
+    order = "shard"
+    if connection.features.has_select_for_update:
+        # A random share first spreads claims over the shares instead of all trying share 0.
+        order = "random()"
+        lock = "FOR UPDATE SKIP LOCKED" if skip_locked else "FOR UPDATE"
+    return (
+        f"UPDATE {table} SET remaining = remaining - 1 WHERE id = ("  # noqa: S608 (names only)
+        f"SELECT id FROM {table} WHERE campaign_id = %s AND remaining > 0 "
+        f"ORDER BY {order} LIMIT 1 {lock}) RETURNING id"
+    )
+
+
+def take_one(campaign: VoucherCampaign) -> bool:
+    """Take one voucher from the stock; return False when it is sold out."""
+    attempts = [True, False] if connection.features.has_select_for_update_skip_locked else [False]
+    with connection.cursor() as cursor:
+        for skip_locked in attempts:
+            cursor.execute(_sql(skip_locked=skip_locked), [campaign.pk])
+            if cursor.fetchone() is not None:
+                return True
+    return False
+
+
+def split(total: int, shards: int) -> list[int]:
+    """Return ``total`` split over ``shards`` as evenly as possible."""
+    return [total // shards + (1 if i < total % shards else 0) for i in range(shards)]
+
+
+def set_left(campaign: VoucherCampaign, left: int) -> None:
+    """Set the stock left, spread over the campaign's shares (locks them all)."""
+    shares = list(VoucherStock.objects.select_for_update().filter(campaign=campaign))
+    if not shares:
+        count = max(1, settings.VOUCHER_STOCK_SHARDS)
+        VoucherStock.objects.bulk_create(
+            VoucherStock(campaign=campaign, shard=i, remaining=n)
+            for i, n in enumerate(split(left, count))
+        )
+        return
+    shares.sort(key=lambda share: share.shard)
+    for share, n in zip(shares, split(left, len(shares)), strict=True):
+        share.remaining = n
+    VoucherStock.objects.bulk_update(shares, ["remaining"])
+
+
+def left_for_update(campaign: VoucherCampaign) -> int:
+    """Return the stock left, locking the shares until the end of the transaction."""
+    shares = VoucherStock.objects.select_for_update().filter(campaign=campaign)
+    return sum(share.remaining for share in shares)
+
+
+def with_left(campaigns: QuerySet[VoucherCampaign]) -> QuerySet[VoucherCampaign]:
+    """Annotate ``stock_left`` (read by ``VoucherCampaign.remaining``): no query per campaign."""
+    shares = (
+        VoucherStock.objects.filter(campaign=OuterRef("pk"))
+        .values("campaign")
+        .annotate(left=Sum("remaining"))
+        .values("left")
+    )
+    return campaigns.annotate(stock_left=Subquery(shares))
