@@ -103,8 +103,9 @@ def test_two_participants_meet_and_a_cancellation_replans(
         "data-meeting"
     )
 
-    # The organiser cancels it: the schedule is re-planned and both are told.
-    org.goto(f"{demo}/matchmaking/xiqia-2021/organise/schedule/")
+    # The organiser finds it among the demo's thousands and cancels it: the schedule is
+    # re-planned and both are told.
+    org.goto(f"{demo}/matchmaking/xiqia-2021/organise/schedule/?who=林电池")
     org.locator(
         f"[data-meetings] [data-meeting='{meeting_id}'] [data-action=cancel-meeting]"
     ).click()

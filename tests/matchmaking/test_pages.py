@@ -380,3 +380,12 @@ def test_organiser_pages_query_count(mw: MatchWorld, name: str) -> None:
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_schedule_page_finds_a_participants_meetings(mw: MatchWorld, scheduled: Meeting) -> None:
+    other = meet(mw.person("cy"), mw.person("di"))
+    publish(mw)
+    client = client_for(mw.organiser)
+    page = client.get(url("schedule", mw) + "?who=Ana").content.decode()
+    assert f'data-meeting="{scheduled.pk}"' in page
+    assert f'data-meeting="{other.pk}"' not in page

@@ -11,33 +11,41 @@ only when its records are missing.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db import connection
+
 from xiqia.accounts.models import User
-from xiqia.core.errors import DomainError
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.directory.models import Industry, Organisation
 from xiqia.fair import services as fair_services
 from xiqia.fair.models import Fair, Registration, RegistrationStatus
-from xiqia.matchmaking import selectors, services
+from xiqia.matchmaking import planning, scheduling, services
 from xiqia.matchmaking.models import (
+    Attendance,
+    AvailabilityWindow,
     Meeting,
     MeetingRequest,
     MeetingStatus,
+    NoticeKind,
+    Notification,
+    PlanKind,
     PlanStatus,
     Profile,
+    RequestStatus,
     SchedulePlan,
     Slot,
+    Table,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FAIR = "xiqia-2021"
 DAYS = (20, 21, 22)
 HALF_DAYS = ((9, 0, 6), (14, 0, 6))  # start hour, minute, number of 30-minute slots
-TABLES = 8
 
 
 @dataclass(frozen=True)
@@ -213,18 +221,69 @@ def _register_demo_accounts(fair: Fair) -> int:
     return made
 
 
+# The generated crowd: people from the fair's companies, parks and funds, marked as generated.
+CROWD = 400
+CROWD_PREFIX = "mm-"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志鹏飞宇浩然晨曦"
+# The demo fair's limits: busier than the default, as a large fair sets them.
+MAX_OPEN_REQUESTS, MAX_MEETINGS = 20, 24
+TABLES = 100
+OWN_ACCOUNTS = ("participant", "oppo")
+
+
+def _crowd(fair: Fair, rng: random.Random) -> int:
+    """Add the generated crowd: users and approved registrations, in bulk."""
+    if User.objects.filter(username__startswith=CROWD_PREFIX).exists():
+        return 0
+    organisations = list(
+        Organisation.objects.filter(kind__in=("company", "investor", "park", "government"))
+        .order_by("pk")
+        .values_list("pk", "kind")
+    )
+    people = User.objects.bulk_create(
+        User(
+            username=f"{CROWD_PREFIX}{n:03d}",
+            full_name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, k=rng.choice((1, 2)))),
+            # "!" marks an unusable password: nobody signs in as a generated person
+            password="!generated",  # noqa: S106
+            origin=Origin.GENERATED,
+        )
+        for n in range(1, CROWD + 1)
+    )
+    decided = _at(16, 9)
+    registrations = []
+    for n, person in enumerate(people):
+        organisation, kind = rng.choice(organisations) if organisations else (None, "")
+        registrations.append(
+            Registration(
+                fair=fair,
+                person=person,
+                organisation_id=organisation,
+                category="investor" if kind == "investor" or n % 7 == 0 else "exhibitor",
+                status=RegistrationStatus.APPROVED,
+                decided_at=decided,
+                created_at=_at(10 + n % 5, 9),
+                origin=Origin.GENERATED,
+            )
+        )
+    Registration.objects.bulk_create(registrations)
+    return len(registrations)
+
+
 def _profiles(fair: Fair, rng: random.Random) -> int:
-    industries = {i.code: i for i in Industry.objects.all()}
-    chongqing = Region.objects.valid_in(2021).get(code="500000")
-    chengdu = Region.objects.valid_in(2021).get(code="510100")
-    registrations = (
+    """A profile for every approved registration that has none, in bulk."""
+    industries = {i.code: i.pk for i in Industry.objects.all()}
+    chongqing = Region.objects.valid_in(2021).get(code="500000").pk
+    chengdu = Region.objects.valid_in(2021).get(code="510100").pk
+    registrations = list(
         Registration.objects.filter(fair=fair, status=RegistrationStatus.APPROVED)
         .filter(matchmaking_profile__isnull=True)
         .select_related("organisation", "person")
         .prefetch_related("organisation__industries")
         .order_by("pk")
     )
-    made = 0
+    profiles, plans = [], []
     for registration in registrations:
         username = registration.person.username
         if username == "oppo":
@@ -233,56 +292,86 @@ def _profiles(fair: Fair, rng: random.Random) -> int:
             kind = ARCHETYPES["investor"]
         else:
             kind = _archetype(registration, rng)
-        # Half the people arrive for the whole fair; the others give the days they are there.
-        windows = None
-        if rng.random() < 0.5:
-            days = sorted(rng.sample(DAYS, k=2))
-            windows = [(_at(day, 8), _at(day, 18)) for day in days]
-        services.profile_update(
-            registration=registration,
-            actor=None,
-            role=kind.role,
-            industries=[industries[c] for c in kind.industries if c in industries],
-            offers=list(kind.offers),
-            seeks=list(kind.seeks),
-            offers_text=kind.offers_text,
-            seeks_text=kind.seeks_text,
-            investment_size=kind.size,
-            regions=[chongqing, chengdu] if rng.random() < 0.3 else [chongqing],
-            languages=["zh", "en"] if rng.random() < 0.4 else ["zh"],
-            windows=windows,
-            origin=Origin.GENERATED,
+        # Half the people are there throughout; the others give the two days they are there.
+        days = sorted(rng.sample(DAYS, k=2)) if rng.random() < 0.5 else []
+        regions = [chongqing, chengdu] if rng.random() < 0.3 else [chongqing]
+        profiles.append(
+            Profile(
+                registration=registration,
+                role=kind.role,
+                offers=list(kind.offers),
+                seeks=list(kind.seeks),
+                offers_text=kind.offers_text,
+                seeks_text=kind.seeks_text,
+                investment_size=kind.size,
+                languages=["zh", "en"] if rng.random() < 0.4 else ["zh"],
+                origin=Origin.GENERATED,
+            )
         )
-        made += 1
-    return made
+        plans.append((kind, days, regions))
+    Profile.objects.bulk_create(profiles)
+    Industries = Profile.industries.through
+    Regions = Profile.regions.through
+    Industries.objects.bulk_create(
+        Industries(profile_id=p.pk, industry_id=industries[code])
+        for p, (kind, _d, _r) in zip(profiles, plans, strict=True)
+        for code in kind.industries
+        if code in industries
+    )
+    Regions.objects.bulk_create(
+        Regions(profile_id=p.pk, region_id=region)
+        for p, (_k, _d, regions) in zip(profiles, plans, strict=True)
+        for region in regions
+    )
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(profile=p, starts_at=_at(day, 8), ends_at=_at(day, 18))
+        for p, (_k, days, _r) in zip(profiles, plans, strict=True)
+        for day in days
+    )
+    return len(profiles)
 
 
 def _slots_and_tables(fair: Fair) -> int:
     if Slot.objects.filter(fair=fair).exists():
         return 0
-    made = 0
-    for day in DAYS:
-        for hour, minute, count in HALF_DAYS:
-            start = _at(day, hour, minute)
-            for i in range(count):
-                begins = start + datetime.timedelta(minutes=30 * i)
-                services.slot_create(
-                    fair=fair,
-                    starts_at=begins,
-                    ends_at=begins + datetime.timedelta(minutes=30),
-                    actor=None,
-                    origin=Origin.GENERATED,
-                )
-                made += 1
-    for n in range(1, TABLES + 1):
-        services.table_create(
-            fair=fair, code=f"T{n:02d}", seats=4, actor=None, origin=Origin.GENERATED
+    services.settings_update(
+        fair=fair, actor=None, max_open_requests=MAX_OPEN_REQUESTS, max_meetings=MAX_MEETINGS
+    )
+    slots = [
+        Slot(
+            fair=fair,
+            starts_at=_at(day, hour, minute) + datetime.timedelta(minutes=30 * i),
+            ends_at=_at(day, hour, minute) + datetime.timedelta(minutes=30 * (i + 1)),
+            origin=Origin.GENERATED,
         )
-    return made
+        for day in DAYS
+        for hour, minute, count in HALF_DAYS
+        for i in range(count)
+    ]
+    Slot.objects.bulk_create(slots)
+    Table.objects.bulk_create(
+        Table(fair=fair, code=f"T{n:03d}", seats=4, origin=Origin.GENERATED)
+        for n in range(1, TABLES + 1)
+    )
+    return len(slots)
+
+
+def _affinity(sender: Archetype, recipient: Archetype) -> int:
+    """How much ``sender`` wants to meet ``recipient``: what the recommender rewards most."""
+    return (
+        3 * len(set(sender.seeks) & set(recipient.offers))
+        + len(set(sender.offers) & set(recipient.seeks))
+        + len(set(sender.industries) & set(recipient.industries))
+    )
 
 
 def _requests(fair: Fair, rng: random.Random) -> int:
-    """Each person asks their best recommendations; most say yes."""
+    """Each person asks counterparts whose offer meets their need; popular ones are asked often.
+
+    Within the fair's limits: at most ``MAX_OPEN_REQUESTS`` pending per sender and
+    ``MAX_MEETINGS`` meetings per person. The demo's own accounts keep one incoming request
+    each to answer themselves.
+    """
     if MeetingRequest.objects.filter(sender__registration__fair=fair).exists():
         return 0
     profiles = list(
@@ -290,79 +379,187 @@ def _requests(fair: Fair, rng: random.Random) -> int:
         .select_related("registration__person")
         .order_by("pk")
     )
-    sent = 0
+    by_text = {a.offers_text: a for a in ARCHETYPES.values()}
+    kinds = [by_text.get(p.offers_text, ARCHETYPES["investor"]) for p in profiles]
+    # Heavy-tailed popularity: a few investors and brands are wanted by very many.
+    popularity = [rng.paretovariate(1.3) for _p in profiles]
+    own = {i for i, p in enumerate(profiles) if p.registration.person.username in OWN_ACCOUNTS}
+    pairs: set[frozenset[int]] = set()
+    meetings = [0] * len(profiles)
+    pending_sent = [0] * len(profiles)
+    kept_for_own: set[int] = set()
+    requests: list[MeetingRequest] = []
+    accepted: list[tuple[int, int, int]] = []  # (request index, sender, recipient)
     moment = _at(17, 9)
-    for profile in profiles:
-        for suggestion in selectors.recommendations(profile, limit=4)[:3]:
-            moment += datetime.timedelta(minutes=7)
-            try:
-                request = services.request_send(
-                    sender=profile,
-                    recipient=suggestion.profile,
-                    actor=None,
-                    message="期待在西洽会上面谈合作。",
-                    origin=Origin.GENERATED,
-                    now=moment,
-                )
-            except DomainError:
-                continue  # the other side asked first, or a limit was reached
-            sent += 1
-            # The demo's own accounts keep one request each to answer themselves.
-            recipient = suggestion.profile
-            if recipient.registration.person.username in ("participant", "oppo") and not (
-                MeetingRequest.objects.filter(recipient=recipient, status="pending")
-                .exclude(pk=request.pk)
-                .exists()
-            ):
+    order = list(range(len(profiles)))
+    rng.shuffle(order)
+    # Who each archetype asks, weighted: cumulative weights per archetype, computed once.
+    names = sorted(ARCHETYPES)
+    cumulative = {
+        name: list(
+            itertools.accumulate(
+                _affinity(ARCHETYPES[name], kinds[r]) * popularity[r] for r in range(len(profiles))
+            )
+        )
+        for name in names
+    }
+    name_of = {id(a): n for n, a in ARCHETYPES.items()}
+    everyone = range(len(profiles))
+    for s in order:
+        weights = cumulative[name_of[id(kinds[s])]]
+        if not weights[-1]:
+            continue
+        wanted = rng.randint(6, 14)
+        for r in dict.fromkeys(rng.choices(everyone, cum_weights=weights, k=wanted)):
+            if r == s or frozenset((s, r)) in pairs:
                 continue
+            pairs.add(frozenset((s, r)))
+            moment += datetime.timedelta(seconds=37)
             roll = rng.random()
-            later = moment + datetime.timedelta(hours=5)
-            if roll < 0.75:
-                services.request_accept(
-                    request=request, actor=None, origin=Origin.GENERATED, now=later
+            if r in own and r not in kept_for_own:
+                status = RequestStatus.PENDING  # theirs to answer
+                kept_for_own.add(r)
+            elif roll < 0.8 and max(meetings[s], meetings[r]) < MAX_MEETINGS:
+                status = RequestStatus.ACCEPTED
+            elif roll < 0.93 or pending_sent[s] >= MAX_OPEN_REQUESTS:
+                status = RequestStatus.DECLINED
+            else:
+                status = RequestStatus.PENDING
+            if status == RequestStatus.PENDING:
+                pending_sent[s] += 1
+            elif status == RequestStatus.ACCEPTED:
+                meetings[s] += 1
+                meetings[r] += 1
+                accepted.append((len(requests), s, r))
+            requests.append(
+                MeetingRequest(
+                    sender=profiles[s],
+                    recipient=profiles[r],
+                    message="期待在西洽会上面谈合作。",
+                    status=status,
+                    created_at=moment,
+                    decided_at=None
+                    if status == RequestStatus.PENDING
+                    else moment + datetime.timedelta(hours=5),
+                    origin=Origin.GENERATED,
                 )
-            elif roll < 0.9:
-                services.request_decline(request=request, actor=None, now=later)
-    return sent
+            )
+    MeetingRequest.objects.bulk_create(requests, batch_size=1000)
+    Meeting.objects.bulk_create(
+        (
+            Meeting(
+                request=requests[i],
+                fair=fair,
+                a=profiles[s],
+                b=profiles[r],
+                accepted_at=requests[i].decided_at,
+                origin=Origin.GENERATED,
+            )
+            for i, s, r in accepted
+        ),
+        batch_size=1000,
+    )
+    Notification.objects.bulk_create(
+        services._notify(
+            request.recipient,
+            NoticeKind.REQUEST_RECEIVED,
+            counterpart=request.sender,
+            request=request,
+        )
+        for request in requests
+        if request.status == RequestStatus.PENDING
+        and request.recipient.registration.person.username in OWN_ACCOUNTS
+    )
+    return len(requests)
+
+
+def _write(meetings: list[Meeting], names: list[str]) -> None:
+    """Update these fields of many meetings with one prepared statement (``executemany``).
+
+    Django's ``bulk_update`` builds one CASE per field and row, which takes seconds for a few
+    thousand meetings; generated data needs no more than the plain UPDATE.
+    """
+    fields = [Meeting._meta.get_field(name) for name in names]
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table = connection.ops.quote_name(Meeting._meta.db_table)
+    sql = f"UPDATE {table} SET {columns} WHERE id = %s"  # noqa: S608 (names from the model)
+    rows = [
+        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
+        for m in meetings
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _schedule(fair: Fair, rng: random.Random) -> int:
+    """Run the scheduler directly, publish its plan, then play the fair: held or no-show."""
     if SchedulePlan.objects.filter(fair=fair, status=PlanStatus.PUBLISHED).exists():
         return 0
     if not Meeting.objects.filter(fair=fair).exists():
         return 0
     now = _at(19, 18)  # the evening before the fair opens
-    plan = services.schedule_preview(fair=fair, actor=None, time_limit_s=2.0, now=now)
-    services.schedule_publish(plan=plan, actor=None, now=now)
-    # The fair took place: most meetings were held, a few were no-shows, some had outcomes.
-    placed = Meeting.objects.filter(fair=fair, status=MeetingStatus.PUBLISHED).select_related(
-        "slot", "a__registration", "b__registration"
+    loaded = planning.load(fair, now)
+    bound = scheduling.upper_bound(loaded.problem, method="flow")
+    result = scheduling.schedule(loaded.problem, time_limit_s=0.5, bound=bound)
+    fcfs = scheduling.greedy_fcfs(loaded.problem).placed
+    services._store_plan(
+        fair,
+        loaded,
+        result,
+        kind=PlanKind.FULL,
+        status=PlanStatus.PUBLISHED,
+        fcfs=fcfs,
+        actor=None,
+        now=now,
     )
-    for meeting in placed.order_by("slot__starts_at", "pk"):
-        if meeting.a.registration.person.username in ("participant", "oppo") or (
-            meeting.b.registration.person.username in ("participant", "oppo")
-        ):
-            continue  # their own meetings stay for them to check in and record
-        roll = rng.random()
-        if roll < 0.85:
+    slots = {s.pk: s for s in loaded.slots}
+    tables = {t.pk: t for t in loaded.tables}
+    notices = []
+    # The fair took place: most meetings were held, a few were no-shows, some had outcomes.
+    for mid, (slot_id, table_id) in loaded.to_rows(result.assignments).items():
+        meeting = loaded.meetings[mid]
+        meeting.status = MeetingStatus.PUBLISHED
+        meeting.slot, meeting.table = slots[slot_id], tables[table_id]
+        names = {
+            meeting.a.registration.person.username,
+            meeting.b.registration.person.username,
+        }
+        if names & set(OWN_ACCOUNTS):
+            # their own meetings stay for them to check in and record
+            for side, other in ((meeting.a, meeting.b), (meeting.b, meeting.a)):
+                if side.registration.person.username in OWN_ACCOUNTS:
+                    notices.append(
+                        services._notify(
+                            side, NoticeKind.PLACED, counterpart=other, meeting=meeting
+                        )
+                    )
+            continue
+        if rng.random() < 0.85:
             arrived = meeting.slot.starts_at - datetime.timedelta(minutes=3)
-            for side in (meeting.a, meeting.b):
-                services.meeting_check_in(meeting=meeting, profile=side, actor=None, now=arrived)
+            meeting.a_checked_in_at = meeting.b_checked_in_at = arrived
+            meeting.attendance = Attendance.HELD
             if rng.random() < 0.5:
-                services.meeting_outcome_record(
-                    meeting=meeting,
-                    actor=None,
-                    outcome="negotiating" if rng.random() < 0.4 else "follow_up",
-                    note="双方约定会后继续对接。",
-                    now=meeting.slot.ends_at,
-                )
+                meeting.outcome = "negotiating" if rng.random() < 0.4 else "follow_up"
+                meeting.outcome_note = "双方约定会后继续对接。"
+                meeting.outcome_recorded_at = meeting.slot.ends_at
         else:
-            services.meeting_no_show(
-                meeting=meeting,
-                actor=None,
-                now=meeting.slot.ends_at + datetime.timedelta(minutes=1),
-            )
-    return plan.placed
+            meeting.attendance = Attendance.NO_SHOW
+    _write(
+        [m for m in loaded.meetings.values() if m.status == MeetingStatus.PUBLISHED],
+        [
+            "status",
+            "slot",
+            "table",
+            "a_checked_in_at",
+            "b_checked_in_at",
+            "attendance",
+            "outcome",
+            "outcome_note",
+            "outcome_recorded_at",
+        ],
+    )
+    Notification.objects.bulk_create(notices)
+    return result.placed
 
 
 def load_generated(rng: random.Random) -> dict[str, int]:
@@ -374,7 +571,7 @@ def load_generated(rng: random.Random) -> dict[str, int]:
     # this one generate the same data whether or not matchmaking runs.
     local = random.Random(hash(rng.getstate()[1]))  # noqa: S311 (demo data)
     return {
-        "registrations": _register_demo_accounts(fair),
+        "registrations": _register_demo_accounts(fair) + _crowd(fair, local),
         "profiles": _profiles(fair, local),
         "slots": _slots_and_tables(fair),
         "requests": _requests(fair, local),

@@ -9,6 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -511,11 +512,14 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             _refuse(request, exc)
     slots, tables = selectors.slots_and_tables(fair)
     plans = SchedulePlan.objects.filter(fair=fair)
-    meetings = (
-        selectors.meeting_list(request)
-        .filter(fair=fair, status=MeetingStatus.PUBLISHED)
-        .order_by("slot__starts_at", "table__code")[:200]
-    )
+    meetings = selectors.meeting_list(request).filter(fair=fair, status=MeetingStatus.PUBLISHED)
+    who = request.GET.get("who", "").strip()
+    if who:
+        meetings = meetings.filter(
+            Q(a__registration__person__full_name__icontains=who)
+            | Q(b__registration__person__full_name__icontains=who)
+        )
+    meetings = meetings.order_by("slot__starts_at", "table__code")[:200]
     return render(
         request,
         "matchmaking/schedule.html",
@@ -529,6 +533,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "preview": plans.filter(status=PlanStatus.PREVIEW).first(),
             "published": plans.filter(status=PlanStatus.PUBLISHED).first(),
             "meetings": meetings,
+            "who": who,
             "pending": Meeting.objects.filter(fair=fair, status=MeetingStatus.DRAFT).count(),
             "open_requests": MeetingRequest.objects.filter(
                 sender__registration__fair=fair, status=RequestStatus.PENDING
