@@ -20,7 +20,7 @@ from xiqia.matchmaking.models import (
 
 @admin.register(MatchmakingSettings)
 class MatchmakingSettingsAdmin(ScopedAdmin):
-    list_display = ["fair", "max_open_requests", "max_meetings"]
+    list_display = ["fair", "max_open_requests", "max_meetings", "organiser_proposals"]
     list_select_related = ["fair"]
 
 
@@ -71,6 +71,8 @@ class MeetingRequestAdmin(ScopedAdmin):
         "status",
         "proposed_by_organiser",
         "proposed_by",
+        "sender_agreed_at",
+        "recipient_agreed_at",
         "created_at",
         "decided_at",
     ]
