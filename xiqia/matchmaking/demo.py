@@ -23,7 +23,7 @@ from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.directory.models import Industry, Organisation
 from xiqia.fair import services as fair_services
-from xiqia.fair.models import Fair, Registration, RegistrationStatus
+from xiqia.fair.models import Badge, Fair, Registration, RegistrationStatus
 from xiqia.matchmaking import planning, scheduling, services
 from xiqia.matchmaking.models import (
     Attendance,
@@ -233,7 +233,7 @@ OWN_ACCOUNTS = ("participant", "oppo")
 
 
 def _crowd(fair: Fair, rng: random.Random) -> int:
-    """Add the generated crowd: users and approved registrations, in bulk."""
+    """Add the generated crowd: users, approved registrations and their badges, in bulk."""
     if User.objects.filter(username__startswith=CROWD_PREFIX).exists():
         return 0
     organisations = list(
@@ -268,6 +268,8 @@ def _crowd(fair: Fair, rng: random.Random) -> int:
             )
         )
     Registration.objects.bulk_create(registrations)
+    # As approval does for everyone else: an approved registration carries a badge.
+    Badge.objects.bulk_create(Badge(registration=r, issued_at=decided) for r in registrations)
     return len(registrations)
 
 
