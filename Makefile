@@ -10,6 +10,8 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# The suite runs in parallel workers, one per core (pytest-xdist); PYTEST_ARGS= runs it serially.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .PHONY: demo test lint install serve check-chromium clean bench
@@ -24,7 +26,7 @@ demo: install
 
 test: install check-chromium lint
 	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
-	XIQIA_ENV=test $(BIN)/pytest
+	XIQIA_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	@echo "==> Lint (ruff)"

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from xiqia.accounts import services as account_services
 from xiqia.accounts.models import Role, User
@@ -16,7 +18,25 @@ from xiqia.core.regions import sync_regions
 from xiqia.directory import services as directory_services
 from xiqia.directory.models import Industry, Organisation
 
+# No time limit per example: timing belongs in benchmarks, and the suite runs on shared machines
+# and in parallel workers, where a slow moment is not a failure.
+hypothesis_settings.register_profile(
+    "xiqia", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("xiqia")
+
 PASSWORD = "correct-horse-battery-staple"
+
+# Tests that open many database connections at once (races and storms: up to 64 threads each).
+# Under pytest-xdist they all run on one worker, one after another, so two of them never share
+# PostgreSQL's connection limit, and their timing is not disturbed by each other.
+CONCURRENCY_MODULES = ("_race.py", "_storm.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if str(item.fspath).endswith(CONCURRENCY_MODULES):
+            item.add_marker(pytest.mark.xdist_group("concurrency"))
 
 
 @pytest.fixture(autouse=True)
