@@ -100,6 +100,28 @@ def test_claim_sold_out_is_refused(tw: TourismWorld, way: str) -> None:
     assert response.json()["error"]["code"] == "sold_out"
 
 
+def test_claim_replay_after_sold_out_is_the_first_claim(tw: TourismWorld, way: str) -> None:
+    from tests.tourism.conftest import make_campaign
+    from xiqia.tourism.models import IdempotencyKey
+
+    campaign = make_campaign(slug="tiny", total=1)
+    alice = token_client(tw.resident)
+    body = {"holder_name": "张三", "id_number": ALICE_ID}
+    first = claim(alice, campaign.slug, body)
+    bob = token_client(make_user("bob"))
+
+    refused = claim(bob, campaign.slug, {"holder_name": "李四", "id_number": BOB_ID}, key="b1")
+    invalid = claim(bob, campaign.slug, {"holder_name": "李四", "id_number": "123"}, key="b2")
+    replay = claim(alice, campaign.slug, body)
+
+    assert [r.status_code for r in (first, refused, invalid, replay)] == [201, 400, 400, 200]
+    assert [went(r) for r in (refused, invalid, replay)] == [way] * 3
+    assert refused.json()["error"]["code"] == "sold_out"
+    assert list(invalid.json()["error"]["fields"]) == ["id_number"]
+    assert replay.json()["code"] == first.json()["code"]
+    assert IdempotencyKey.objects.count() == 1
+
+
 def test_claim_rate_limit_per_account_is_429(tw: TourismWorld, way: str, settings: Any) -> None:
     settings.VOUCHER_CLAIM_RATE_ACCOUNT = "2/min"
     client = token_client(tw.resident)

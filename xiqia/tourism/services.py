@@ -268,6 +268,14 @@ def voucher_claim_idempotent(
     Same key and same request: the first claim again. Same key, another request: 422. Same key
     while the first request is still running: 409. A refused claim frees its key.
     """
+    campaign = claim["campaign"]
+    if campaign.remaining == 0 and not IdempotencyKey.objects.filter(user=holder, key=key).exists():
+        # The crowd after the last voucher: sold out is final (stock only falls, save for an
+        # administrator raising the total) and a refusal keeps no key, so answer with the
+        # service's own refusal (invalid input first, as always) and no key written and freed.
+        with transaction.atomic():
+            voucher_claim(holder=holder, actor=holder, **claim)
+            raise _sold_out()  # not reached: with no stock the claim refuses; undo it if not
     now = timezone.now()
     try:
         with transaction.atomic():
