@@ -8,6 +8,7 @@ from xiqia.directory.api import IndustryViewSet, OrganisationViewSet, RegionView
 from xiqia.fair.api import BadgeViewSet, EventViewSet, FairViewSet, GateViewSet, RegistrationViewSet
 from xiqia.govservice.api import CaseViewSet as GovCaseViewSet
 from xiqia.govservice.api import MatterViewSet as GovMatterViewSet
+from xiqia.govservice.api import RequestViewSet as GovRequestViewSet
 from xiqia.investment.api import (
     ClusterViewSet,
     DealViewSet,
@@ -47,6 +48,7 @@ router.register("matchmaking/meetings", MeetingViewSet, basename="matchmaking-me
 router.register("matchmaking/plans", SchedulePlanViewSet, basename="matchmaking-plan")
 router.register("govservice/matters", GovMatterViewSet, basename="govservice-matter")
 router.register("govservice/cases", GovCaseViewSet, basename="govservice-case")
+router.register("govservice/requests", GovRequestViewSet, basename="govservice-request")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -61,6 +61,8 @@ NO_HISTORY = {
     "govservice.CaseExtension": "append-only log of approved extensions",
     "govservice.Rating": "written once per case, never edited",
     "govservice.EnterpriseRequest": "holds a phone number: a purge must leave no copy",
+    "govservice.RequestStep": "append-only log",
+    "govservice.RequestReminder": "append-only log, one row per request and kind",
 }
 
 

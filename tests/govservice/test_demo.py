@@ -47,3 +47,16 @@ def test_demo_cases_trackable_with_demo_code(loaded: None) -> None:
     case = Case.objects.get(number=demo.FIRST_CASE)
 
     assert services.case_by_number_and_code(case.number, demo.DEMO_CODE) == case
+
+
+def test_demo_green_channel_in_every_state_and_the_pairing_as_fact(loaded: None) -> None:
+    from xiqia.govservice.models import EnterpriseRequest, PairingAgreement, RequestState
+
+    requests = EnterpriseRequest.objects.all()
+    agreement = PairingAgreement.objects.select_related("first_party", "second_party").get()
+
+    assert set(requests.values_list("state", flat=True)) == set(RequestState.values)
+    assert set(requests.values_list("origin", flat=True)) == {Origin.GENERATED}
+    assert (agreement.first_party.code, agreement.second_party.code) == ("500107", "510114")
+    assert (agreement.origin, agreement.signed_on) == (Origin.FACT, None)
+    assert agreement.title_zh == "政务服务“跨省通办”结对共建协议"

@@ -21,7 +21,10 @@ from xiqia.govservice.models import (
     FollowUp,
     Matter,
     MatterVersion,
+    PairingAgreement,
     Rating,
+    RequestReminder,
+    RequestStep,
     RequiredMaterial,
     TimeLimit,
     Window,
@@ -182,13 +185,34 @@ class FollowUpAdmin(ReadOnly, ScopedAdmin):
 
 @admin.register(TimeLimit)
 class TimeLimitAdmin(ScopedAdmin):
-    list_display = ["limit_class", "working_days", "remind_days_before"]
+    list_display = ["limit_class", "amount", "unit", "remind_before"]
+
+
+class RequestStepInline(ReadOnly, admin.TabularInline):
+    model = RequestStep
+    extra = 0
+    fields = ["at", "action", "from_state", "to_state", "actor", "note"]
+    readonly_fields = fields
 
 
 @admin.register(EnterpriseRequest)
 class EnterpriseRequestAdmin(ReadOnly, ScopedLogAdmin):
-    list_display = ["number", "kind", "enterprise_name", "region", "state", "due_on"]
+    list_display = ["number", "kind", "enterprise_name", "region", "state", "due_at"]
     list_filter = ["kind", "state", "limit_class"]
     search_fields = ["number", "enterprise_name", "subject"]
     list_select_related = ["region"]
-    exclude = ["contact_phone"]
+    exclude = ["contact_phone", "verification_code_hash"]
+    inlines = [RequestStepInline]
+
+
+@admin.register(RequestReminder)
+class RequestReminderAdmin(ReadOnly, ScopedLogAdmin):
+    list_display = ["request", "kind", "at", "due_at", "department"]
+    list_filter = ["kind"]
+    list_select_related = ["request"]
+
+
+@admin.register(PairingAgreement)
+class PairingAgreementAdmin(ScopedAdmin):
+    list_display = ["title_zh", "first_party", "second_party", "signed_on", "origin"]
+    list_select_related = ["first_party", "second_party"]

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 
 from xiqia.accounts import access
 from xiqia.core.api import ScopedViewSetMixin
-from xiqia.govservice import selectors
+from xiqia.govservice import green_channel, selectors
 from xiqia.govservice.forms import action_form
-from xiqia.govservice.models import Case, Matter, MatterVersion
+from xiqia.govservice.models import Case, EnterpriseRequest, LimitClass, Matter, MatterVersion
 from xiqia.govservice.transitions import Action
 from xiqia.govservice.views import SERVICES
 
@@ -175,5 +175,92 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             {
                 **CaseOutput(case, context=self.get_serializer_context()).data,
                 "allowed_actions": selectors.allowed_actions(request.user, case),
+            }
+        )
+
+
+# The enterprise green channel ------------------------------------------------------------------
+
+
+class RequestOutput(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code")
+    contact_name = serializers.SerializerMethodField(
+        help_text="In full only for officers of the request's district; else masked."
+    )
+    contact_phone = serializers.CharField(help_text="Masked.")
+
+    class Meta:
+        model = EnterpriseRequest
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "region",
+            "enterprise_name",
+            "contact_name",
+            "contact_phone",
+            "subject",
+            "body",
+            "limit_class",
+            "state",
+            "department",
+            "received_at",
+            "due_at",
+            "remind_at",
+            "due_provisional",
+            "answer",
+            "answered_at",
+            "closed_at",
+            "grade",
+            "origin",
+        ]
+
+    def get_contact_name(self, item: EnterpriseRequest) -> str:
+        request = self.context.get("request")
+        return selectors.contact_name_for(getattr(request, "user", None), item)
+
+
+class RequestActionInput(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    limit_class = serializers.ChoiceField(
+        choices=LimitClass.choices, required=False, allow_blank=True
+    )
+
+
+class RequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Green-channel requests of the districts in the user's reach, soonest limit first."""
+
+    serializer_class = RequestOutput
+    permission_classes = [permissions.IsAuthenticated]
+
+    def base_queryset(self) -> Any:
+        return EnterpriseRequest.objects.select_related("region").order_by("due_at", "id")
+
+    @extend_schema(request=RequestActionInput, responses=RequestOutput)
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
+    def act(self, request: Request, pk: str, name: str) -> Response:
+        """Take one officer action: dispatch (text = department), handle, answer, close."""
+        if name not in green_channel.OFFICER_ACTIONS:
+            raise NotFound
+        item = self.get_object()
+        if not access.allows(request, access.Action.CHANGE, item):
+            raise PermissionDenied
+        data = RequestActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            moved = green_channel.request_act(
+                request=item,
+                action=name,
+                actor=request.user,
+                text=data.validated_data.get("text", ""),
+                limit_class=data.validated_data.get("limit_class", ""),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        moved = self.base_queryset().get(pk=moved.pk)
+        return Response(
+            {
+                **RequestOutput(moved, context=self.get_serializer_context()).data,
+                "allowed_actions": selectors.request_actions(request.user, moved),
             }
         )

@@ -28,14 +28,19 @@ from django.utils import timezone
 from xiqia.accounts.models import User
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
-from xiqia.govservice import services
+from xiqia.govservice import green_channel, services
 from xiqia.govservice.models import (
     Case,
     CaseState,
+    EnterpriseRequest,
     HandlingMode,
     LimitClass,
+    LimitUnit,
     Matter,
     MatterType,
+    PairingAgreement,
+    RequestKind,
+    RequestState,
     ResultType,
     StaffKind,
     TimeLimit,
@@ -127,7 +132,40 @@ MATTERS: list[tuple[Any, ...]] = [
     ),
 ]
 
-TIME_LIMITS = [(LimitClass.URGENT, 1, 0), (LimitClass.GENERAL, 5, 1), (LimitClass.COMPLEX, 15, 3)]
+# Starting values an administrator edits (the source gives none): class, unit, limit, reminder.
+TIME_LIMITS = [
+    (LimitClass.URGENT, LimitUnit.WORKING_HOURS, 24, 4),
+    (LimitClass.GENERAL, LimitUnit.WORKING_DAYS, 5, 1),
+    (LimitClass.COMPLEX, LimitUnit.WORKING_DAYS, 15, 3),
+]
+
+# The pairing agreement, as the source document states it (article 2, "Cross-province
+# services"): the government-service departments of the two districts signed it; the source
+# gives no date, so none is stored.
+AGREEMENT = {
+    "title_zh": "政务服务“跨省通办”结对共建协议",
+    "title_en": "Pairing agreement on cross-province handling (跨省通办) of government services",
+    "signatories_zh": "九龙坡区政务服务部门；新都区政务服务部门",
+    "signatories_en": (
+        "the government-service departments of Jiulongpo District and of Xindu District"
+    ),
+    "scope_zh": (
+        "营商环境共建、智慧网络共享、审批结果互认等政务服务领域；"
+        "“窗口收件、快递送件、多地互通、视频联审、限时办结”；"
+        "企业服务“绿色通道”：政策咨询、诉求处理、融资、人才引进"
+    ),
+    "scope_en": (
+        "Joint work on the business environment, shared smart networks and mutual recognition "
+        'of approval results; "window intake, courier delivery of materials, multi-site '
+        'interconnection, joint video review, completion within a time limit"; a green '
+        "channel for enterprises: policy consultation, requests and complaints, financing, "
+        "talent introduction"
+    ),
+    "source_reference": (
+        'Source document (seed.en.md), article 2, "Cross-province services: no more running '
+        'back and forth"; original: seed-paragraphs.zh.txt, paragraphs 65 and 67'
+    ),
+}
 
 
 def load_facts() -> dict[str, int]:
@@ -145,12 +183,18 @@ def load_facts() -> dict[str, int]:
         )
         windows += created
     limits = 0
-    for limit_class, days, remind in TIME_LIMITS:
+    for limit_class, unit, amount, remind in TIME_LIMITS:
         _limit, created = TimeLimit.objects.get_or_create(
-            limit_class=limit_class, defaults={"working_days": days, "remind_days_before": remind}
+            limit_class=limit_class,
+            defaults={"unit": unit, "amount": amount, "remind_before": remind},
         )
         limits += created
-    return {"windows": windows, "time limits": limits}
+    _agreement, agreement = PairingAgreement.objects.get_or_create(
+        first_party=Region.objects.current().get(code=JIULONGPO),
+        second_party=Region.objects.current().get(code=XINDU),
+        defaults={**AGREEMENT, "origin": Origin.FACT},
+    )
+    return {"windows": windows, "time limits": limits, "agreements": int(agreement)}
 
 
 def load_generated(rng: random.Random) -> dict[str, int]:
@@ -158,7 +202,10 @@ def load_generated(rng: random.Random) -> dict[str, int]:
     matters = _matters()
     posts = _posts()
     cases = 0 if Case.objects.filter(origin=Origin.GENERATED).exists() else _cases(rng)
-    return {"matters": matters, "posts": posts, "cases": cases}
+    requests = (
+        0 if EnterpriseRequest.objects.filter(origin=Origin.GENERATED).exists() else _requests(rng)
+    )
+    return {"matters": matters, "posts": posts, "cases": cases, "green-channel requests": requests}
 
 
 def _matters() -> int:
@@ -448,3 +495,96 @@ def _generated_case(
         move()
         case.refresh_from_db()
     return case
+
+
+# Green-channel requests: generated enterprises' requests in every state ---------------------
+
+REQUESTS: list[tuple[str, str, str, str]] = [
+    # kind, enterprise (generated, marked 示例), subject, body
+    (
+        RequestKind.POLICY,
+        "示例机械制造有限公司",
+        "咨询技术改造补助政策（示例）",
+        "请问本年度技术改造项目补助的申报条件和截止时间。",
+    ),
+    (
+        RequestKind.COMPLAINT,
+        "示例食品有限公司",
+        "厂区道路施工影响货车通行（示例）",
+        "厂区门口道路施工已两周，货车无法进出，请协调。",
+    ),
+    (
+        RequestKind.FINANCING,
+        "示例新材料科技有限公司",
+        "申请科技型企业信用贷款对接（示例）",
+        "企业拟扩大产能，希望对接银行的科技型企业信用贷款。",
+    ),
+    (
+        RequestKind.TALENT,
+        "示例轨道交通装备有限公司",
+        "引进焊接工程师的人才政策（示例）",
+        "拟引进三名高级焊接工程师，咨询住房与子女入学支持。",
+    ),
+]
+ANSWERS = {
+    "dispatch": "区经济和信息化委员会（示例）",
+    "handle": "已电话联系企业，正在会同相关部门办理（示例）。",
+    "answer": "已书面答复企业，并告知后续办理渠道（示例）。",
+}
+REQUEST_PATH = [
+    RequestState.RECEIVED,
+    RequestState.DISPATCHED,
+    RequestState.HANDLED,
+    RequestState.ANSWERED,
+    RequestState.CLOSED,
+    RequestState.RATED,
+]
+
+
+def _requests(rng: random.Random) -> int:
+    """Generate requests in both districts, every state at least once, some overdue."""
+    staff = {code: User.objects.filter(username=name).first() for code, name in STAFF_USERS}
+    regions = {code: Region.objects.current().get(code=code) for code, _name in STAFF_USERS}
+    today = timezone.localdate()
+    targets = REQUEST_PATH + REQUEST_PATH + rng.choices(REQUEST_PATH[:3], k=4)
+    for sequence, target in enumerate(targets, start=1):
+        code = (JIULONGPO, XINDU)[sequence % 2]
+        kind, enterprise, subject, body = REQUESTS[sequence % len(REQUESTS)]
+        back = rng.randrange(0, 10) if target in REQUEST_PATH[:3] else rng.randrange(10, 28)
+        received = min(
+            _at(today - datetime.timedelta(days=back), 9, rng.randrange(60)), timezone.now()
+        )
+        receipt = green_channel.request_receive(
+            region=regions[code],
+            kind=kind,
+            enterprise_name=enterprise,
+            contact_name="示例联系人",
+            contact_phone=f"1990001{sequence:04d}",
+            subject=subject,
+            body=body,
+            limit_class=rng.choice(LimitClass.values),
+            actor=None,
+            now=received,
+            origin=Origin.GENERATED,
+            number=f"GC{code}{received:%Y%m%d}{sequence:06d}",
+            verification_code=DEMO_CODE,
+        )
+        request = receipt.request
+        moment = received
+        for action in ("dispatch", "handle", "answer", "close", "rate"):
+            if request.state == target:
+                break
+            moment = min(moment + datetime.timedelta(hours=rng.randrange(1, 30)), timezone.now())
+            request = green_channel.request_act(
+                request=request,
+                action=action,
+                actor=None if action == "rate" else staff[code],
+                text=ANSWERS.get(action, ""),
+                grade=rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 8, 5, 2])[0],
+                now=moment,
+            )
+    green_channel.requests_remind()
+    return len(targets)
+
+
+STAFF_USERS = [(JIULONGPO, "jiulongpo"), (XINDU, "xindu")]

@@ -7,7 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiqia.govservice.models import Case, Decision, Grade, Matter, PauseKind, Window
+from xiqia.core.models import Region
+from xiqia.govservice.models import (
+    Case,
+    Decision,
+    Grade,
+    LimitClass,
+    Matter,
+    PauseKind,
+    RequestKind,
+    Window,
+)
 from xiqia.govservice.transitions import Action
 
 
@@ -184,3 +194,79 @@ def action_form(action: Action, case: Case, data: Any = None) -> forms.Form:
 
 class FollowUpCloseForm(forms.Form):
     response = area(_("Response to the applicant"), max_length=4000)
+
+
+# The enterprise green channel ------------------------------------------------------------------
+
+
+class RequestSubmitForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=Region.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of request"),
+        choices=RequestKind.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    enterprise_name = text(_("Enterprise"), max_length=200)
+    contact_name = text(_("Contact"), max_length=100)
+    contact_phone = text(_("Contact's mobile number"), max_length=20)
+    subject = text(_("Subject"), max_length=200)
+    body = area(_("Your request"), max_length=8000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The districts with a cross-province window run the green channel.
+        self.fields["region"].queryset = Region.objects.filter(
+            pk__in=Window.objects.values("region")
+        ).order_by("code")
+
+
+class RequestTrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("Request number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=12,
+        help_text=_("Shown once when the request was submitted."),
+        widget=forms.PasswordInput(
+            attrs={"class": "form-control", "autocomplete": "off", "inputmode": "numeric"}
+        ),
+    )
+
+
+class RequestDispatchForm(forms.Form):
+    text = text(_("Department"), max_length=100)
+    limit_class = forms.ChoiceField(
+        label=_("Time-limit class"),
+        choices=LimitClass.choices,
+        help_text=_("Changing the class counts its time limit again from the receipt."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class RequestHandleForm(forms.Form):
+    text = area(_("Handling note"), max_length=8000)
+
+
+class RequestAnswerForm(forms.Form):
+    text = area(_("Answer to the enterprise"), max_length=8000)
+
+
+REQUEST_ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "dispatch": RequestDispatchForm,
+    "handle": RequestHandleForm,
+    "answer": RequestAnswerForm,
+    "close": EmptyForm,
+}
+
+
+def request_action_form(action: str, request: Any, data: Any = None) -> forms.Form:
+    initial = {"limit_class": request.limit_class} if action == "dispatch" else None
+    return REQUEST_ACTION_FORMS[action](data, prefix=action, initial=initial)

@@ -1,19 +1,25 @@
-"""Writes for the enterprise green channel (诉求处理): requests dispatched, answered, reminded.
+"""Writes for the enterprise green channel (诉求处理): requests received, moved, reminded, rated.
 
 A request moves by ``TABLE`` only: received → dispatched to a department → handled → answered →
-closed → rated. Its due day is the time limit of its class (urgent, general, complex; configured
-in ``TimeLimit``) in working days from the day of receipt (day 0); the reminder falls the
-class's number of working days before it. Officers of the request's district act on it.
+closed → rated; every move writes a :class:`RequestStep`. Its time limit is that of its class
+(urgent, general, complex; configured by an administrator in ``TimeLimit``, in working days or
+working hours) from the moment of receipt; the reminder falls the class's ``remind_before``
+earlier. Officers of the request's district act on it; the enterprise submits, follows and
+rates it with its number and verification code, without an account.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,11 +32,16 @@ from xiqia.core.origin import Origin
 from xiqia.core.personal import PersonalKind
 from xiqia.govservice import deadlines
 from xiqia.govservice.models import (
+    OPEN_REQUEST_STATES,
     EnterpriseRequest,
     Grade,
     LimitClass,
+    LimitUnit,
+    ReminderKind,
     RequestKind,
+    RequestReminder,
     RequestState,
+    RequestStep,
     TimeLimit,
 )
 
@@ -51,9 +62,11 @@ ACTION_LABELS = {
     "close": gettext_lazy("Close"),
     "rate": gettext_lazy("Record the rating"),
 }
+OFFICER_ACTIONS = ("dispatch", "handle", "answer", "close")
 
 
-def _may_act(actor: Any, region: Any) -> bool:
+def may_act(actor: Any, region: Any) -> bool:
+    """Return whether ``actor`` (``None``: the enterprise or a job) may move a request there."""
     if actor is None:
         return True
     principal = access.principal_for(actor)
@@ -62,12 +75,65 @@ def _may_act(actor: Any, region: Any) -> bool:
     )
 
 
-def _due(received_on: datetime.date, limit: TimeLimit) -> tuple[datetime.date, datetime.date]:
-    due, _provisional = deadlines.case_deadline(received_on, limit.working_days)
-    remind, _provisional = deadlines.case_deadline(
-        received_on, limit.working_days - limit.remind_days_before
+def time_limit_of(
+    limit: TimeLimit, received_at: datetime.datetime
+) -> tuple[datetime.datetime, datetime.datetime, bool]:
+    """Return (due by, remind at, provisional) of a request received at ``received_at``."""
+    if limit.unit == LimitUnit.WORKING_HOURS:
+        due, provisional = deadlines.working_hours_deadline(received_at, limit.amount)
+        remind, _p = deadlines.working_hours_deadline(
+            received_at, limit.amount - limit.remind_before
+        )
+        return due, remind, provisional
+    received_on = timezone.localdate(received_at)
+    due_on, provisional = deadlines.case_deadline(received_on, limit.amount)
+    remind_on, _p = deadlines.case_deadline(received_on, limit.amount - limit.remind_before)
+    return deadlines.end_of_day(due_on), deadlines.start_of_day(remind_on), provisional
+
+
+# Verification codes (as for cases: only a keyed hash is stored) --------------------------------
+
+
+def _code_hash(number: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    message = f"govservice-request:{number}:{code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def request_by_number_and_code(number: str, code: str) -> EnterpriseRequest | None:
+    """Return the request with this number if the code is right, else ``None`` (no hint which)."""
+    found = EnterpriseRequest.objects.filter(number=(number or "").strip()).first()
+    expected = _code_hash((number or "").strip(), (code or "").strip())
+    if found is None:
+        hmac.compare_digest(expected, expected)  # spend the same time as a real comparison
+        return None
+    return found if hmac.compare_digest(found.verification_code_hash, expected) else None
+
+
+@dataclass(frozen=True)
+class RequestReceipt:
+    request: EnterpriseRequest
+    verification_code: str
+
+
+def _step(
+    request: EnterpriseRequest,
+    *,
+    action: str,
+    from_state: str,
+    actor: Any,
+    at: datetime.datetime,
+    note: str = "",
+) -> None:
+    RequestStep.objects.create(
+        request=request,
+        action=action,
+        from_state=from_state,
+        to_state=request.state,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=at,
+        note=note,
     )
-    return due, remind
 
 
 @transaction.atomic
@@ -85,9 +151,15 @@ def request_receive(
     actor: Any,
     now: datetime.datetime | None = None,
     origin: str = Origin.ENTERED,
-) -> EnterpriseRequest:
-    """Receive an enterprise's request; its due day follows from its time-limit class."""
-    if not _may_act(actor, region):
+    number: str | None = None,
+    verification_code: str | None = None,
+) -> RequestReceipt:
+    """Receive an enterprise's request; its time limit follows from its class.
+
+    ``actor`` is ``None`` when the enterprise submits it itself. The verification code is
+    returned once, in the receipt; only its keyed hash is kept.
+    """
+    if not may_act(actor, region):
         raise PermissionDenied
     errors: dict[str, list[Any]] = {}
     if kind not in RequestKind.values:
@@ -110,25 +182,40 @@ def request_receive(
     if errors:
         raise DomainError(_("Please correct the request."), fields=errors)
     now = now or timezone.now()
-    received_on = timezone.localdate(now)
-    due_on, remind_on = _due(received_on, limit)
-    created = EnterpriseRequest.objects.create(
-        number=f"GC{region.code}{received_on:%Y%m%d}{secrets.randbelow(10**6):06d}",
-        kind=kind,
-        region=region,
-        organisation=organisation,
-        enterprise_name=enterprise_name.strip(),
-        contact_name=contact_name.strip(),
-        contact_phone=phone,
-        subject=subject.strip(),
-        body=body.strip(),
-        limit_class=limit_class,
-        received_at=now,
-        due_on=due_on,
-        remind_on=remind_on,
-        origin=origin,
-    )
-    return EnterpriseRequest.objects.get(pk=created.pk)  # personal values read back masked
+    due_at, remind_at, provisional = time_limit_of(limit, now)
+    code = verification_code or f"{secrets.randbelow(10**6):06d}"
+    local = timezone.localdate(now)
+    for _attempt in range(5):
+        candidate = number or f"GC{region.code}{local:%Y%m%d}{secrets.randbelow(10**6):06d}"
+        try:
+            with transaction.atomic():
+                created = EnterpriseRequest.objects.create(
+                    number=candidate,
+                    verification_code_hash=_code_hash(candidate, code),
+                    kind=kind,
+                    region=region,
+                    organisation=organisation,
+                    enterprise_name=enterprise_name.strip(),
+                    contact_name=contact_name.strip(),
+                    contact_phone=phone,
+                    subject=subject.strip(),
+                    body=body.strip(),
+                    limit_class=limit_class,
+                    received_at=now,
+                    due_at=due_at,
+                    remind_at=remind_at,
+                    due_provisional=provisional,
+                    origin=origin,
+                )
+            break
+        except IntegrityError:
+            if number:
+                raise
+    else:  # pragma: no cover - a million numbers a district a day
+        raise DomainError(_("Please try again."))
+    _step(created, action="receive", from_state="", actor=actor, at=now)
+    # Personal values read back masked.
+    return RequestReceipt(EnterpriseRequest.objects.get(pk=created.pk), code)
 
 
 @transaction.atomic
@@ -139,12 +226,14 @@ def request_act(
     actor: Any,
     text: str = "",
     grade: int | None = None,
+    limit_class: str = "",
     now: datetime.datetime | None = None,
 ) -> EnterpriseRequest:
     """Move a request by one action of ``TABLE`` (locked, so concurrent presses move it once).
 
-    ``dispatch`` takes the department as ``text``, ``handle`` the note, ``answer`` the answer;
-    ``rate`` a grade of the five-grade scale.
+    ``dispatch`` takes the department as ``text`` and may re-class the request (its time limit
+    is then counted again from receipt); ``handle`` the note, ``answer`` the answer; ``rate``
+    (by the enterprise: ``actor`` is ``None``) a grade of the five-grade scale and a comment.
     """
     locked = (
         EnterpriseRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
@@ -156,39 +245,77 @@ def request_act(
             % {"action": ACTION_LABELS.get(action, action), "state": locked.get_state_display()},
             code="transition_not_allowed",
         )
-    if not _may_act(actor, locked.region):
+    if action in OFFICER_ACTIONS and actor is None:
         raise PermissionDenied
+    if not may_act(actor, locked.region):
+        raise PermissionDenied
+    now = now or timezone.now()
     text = (text or "").strip()
     if action in {"dispatch", "handle", "answer"} and not text:
         raise DomainError(_("This field is required."), fields={"text": [_("Required.")]})
     if action == "dispatch":
         locked.department = text
+        if limit_class and limit_class != locked.limit_class:
+            limit = TimeLimit.objects.filter(limit_class=limit_class).first()
+            if limit is None:
+                raise DomainError(
+                    _("This time-limit class is not configured."),
+                    fields={"limit_class": [_("This time-limit class is not configured.")]},
+                )
+            locked.limit_class = limit_class
+            locked.due_at, locked.remind_at, locked.due_provisional = time_limit_of(
+                limit, locked.received_at
+            )
     elif action == "handle":
         locked.handling_note = text
     elif action == "answer":
-        locked.answer, locked.answered_at = text, now or timezone.now()
+        locked.answer, locked.answered_at = text, now
+    elif action == "close":
+        locked.closed_at = now
     elif action == "rate":
         if grade not in Grade.values:
             raise DomainError(_("Choose a grade."), fields={"grade": [_("Choose a grade.")]})
-        locked.grade = grade
+        locked.grade, locked.rating_comment = grade, text
+    from_state = locked.state
     locked.state = target
     locked.save()
+    note = "" if action == "rate" else text  # the rating's comment is not shown to the staff
+    _step(locked, action=action, from_state=from_state, actor=actor, at=now, note=note)
     return locked
 
 
 @transaction.atomic
-def requests_remind(*, today: datetime.date | None = None) -> list[EnterpriseRequest]:
-    """Mark the open requests whose reminder day has come; return them (each reminded once)."""
-    today = today or timezone.localdate()
-    due = list(
-        EnterpriseRequest.objects.select_for_update(skip_locked=True)
-        .filter(
-            remind_on__lte=today,
-            reminded_at__isnull=True,
-            state__in=[S.RECEIVED, S.DISPATCHED, S.HANDLED],
+def requests_remind(*, now: datetime.datetime | None = None) -> list[RequestReminder]:
+    """Record the reminders that have come due; return the new ones (each written once).
+
+    An open request gets a "time limit near" reminder from its reminder moment on, and a
+    "time limit passed" one once it is overdue. Run as often as wanted: a reminder already
+    recorded is never written again (one row per request and kind, a unique constraint).
+    """
+    now = now or timezone.now()
+    created: list[RequestReminder] = []
+    for kind, moment in (
+        (ReminderKind.BEFORE_DUE, "remind_at__lte"),
+        (ReminderKind.OVERDUE, "due_at__lt"),
+    ):
+        due = (
+            EnterpriseRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(**{moment: now}, state__in=OPEN_REQUEST_STATES)
+            .exclude(reminders__kind=kind)
+            .order_by("due_at", "id")
         )
-        .order_by("due_on", "id")
-    )
-    now = timezone.now()
-    EnterpriseRequest.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
-    return due
+        for request in due:
+            try:
+                with transaction.atomic():
+                    created.append(
+                        RequestReminder.objects.create(
+                            request=request,
+                            kind=kind,
+                            at=now,
+                            due_at=request.due_at,
+                            department=request.department,
+                        )
+                    )
+            except IntegrityError:  # another run wrote it meanwhile
+                continue
+    return created

@@ -527,31 +527,46 @@ class LimitClass(models.TextChoices):
     COMPLEX = "complex", _("complex")
 
 
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "days", _("working days")
+    WORKING_HOURS = "hours", _("working hours")
+
+
 class TimeLimit(models.Model):
-    """The configurable time limit of a class of enterprise requests, with its reminder."""
+    """The configurable time limit of a class of enterprise requests, with its reminder.
+
+    In working days, the day of receipt is day 0 and the request is due by the end of the
+    last day; in working hours, only the hours of working days count (a request received on
+    Friday at 16:00 with 24 hours is due on Monday at 16:00 when the weekend is off).
+    """
 
     limit_class = models.CharField(
         _("time-limit class"), max_length=10, choices=LimitClass.choices, unique=True
     )
-    working_days = models.PositiveSmallIntegerField(_("time limit (working days)"))
-    remind_days_before = models.PositiveSmallIntegerField(
-        _("remind (working days before)"), default=1
+    unit = models.CharField(
+        _("unit"), max_length=5, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    amount = models.PositiveSmallIntegerField(_("time limit"))
+    remind_before = models.PositiveSmallIntegerField(
+        _("remind before the limit"),
+        default=1,
+        help_text=_("In the same unit as the time limit."),
     )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("green-channel time limit")
         verbose_name_plural = _("green-channel time limits")
-        ordering = ["working_days"]
+        ordering = ["unit", "amount"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(working_days__gte=1) & Q(remind_days_before__lt=F("working_days")),
+                condition=Q(amount__gte=1) & Q(remind_before__lt=F("amount")),
                 name="timelimit_positive_and_reminder_inside",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_limit_class_display()} · {self.working_days}"
+        return f"{self.get_limit_class_display()} · {self.amount} {self.get_unit_display()}"
 
 
 class RequestState(models.TextChoices):
@@ -563,10 +578,17 @@ class RequestState(models.TextChoices):
     RATED = "rated", _("rated")
 
 
+OPEN_REQUEST_STATES = (RequestState.RECEIVED, RequestState.DISPATCHED, RequestState.HANDLED)
+
+
 class EnterpriseRequest(models.Model):
     """An enterprise's request through the green channel, dispatched to a department."""
 
     number = models.CharField(_("request number"), max_length=24, unique=True)
+    verification_code_hash = models.CharField(
+        max_length=64,
+        editable=False,
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=RequestKind.choices)
     region = models.ForeignKey(
         "core.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
@@ -591,29 +613,174 @@ class EnterpriseRequest(models.Model):
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
     received_at = models.DateTimeField(_("received at"))
-    due_on = models.DateField(_("due on"))
-    remind_on = models.DateField(_("remind on"))
-    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due by"), db_index=True)
+    remind_at = models.DateTimeField(_("remind at"))
+    due_provisional = models.BooleanField(
+        _("provisional time limit"),
+        default=False,
+        help_text=_("The calendar of a year the time limit reaches is not known yet."),
+    )
     handling_note = models.TextField(_("handling note"), blank=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     grade = models.PositiveSmallIntegerField(
         _("grade"), choices=Grade.choices, null=True, blank=True
     )
+    rating_comment = models.TextField(_("comment"), blank=True)
     origin = OriginField()
 
     class Meta:
         verbose_name = _("enterprise request")
         verbose_name_plural = _("enterprise requests")
-        ordering = ["due_on", "id"]
+        ordering = ["due_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=RequestState.values), name="enterpriserequest_state_known"
             ),
             models.CheckConstraint(
-                condition=Q(remind_on__lte=F("due_on")), name="enterpriserequest_remind_first"
+                condition=Q(remind_at__lte=F("due_at")), name="enterpriserequest_remind_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=5),
+                name="enterpriserequest_grade",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="request_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_REQUEST_STATES
+
+
+class RequestStep(models.Model):
+    """One move of an enterprise request (append-only: written by the services, never changed)."""
+
+    request = models.ForeignKey(
+        EnterpriseRequest,
+        verbose_name=_("enterprise request"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=RequestState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=RequestState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("request step")
+        verbose_name_plural = _("request steps")
+        ordering = ["request_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.from_state} → {self.to_state}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("time limit near")
+    OVERDUE = "overdue", _("time limit passed")
+
+
+class RequestReminder(models.Model):
+    """A reminder on an open request, shown to its district's officers (at most one per kind)."""
+
+    request = models.ForeignKey(
+        EnterpriseRequest,
+        verbose_name=_("enterprise request"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    at = models.DateTimeField(_("at"))
+    due_at = models.DateTimeField(_("due by"))
+    department = models.CharField(_("department"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("request reminder")
+        verbose_name_plural = _("request reminders")
+        ordering = ["-at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="requestreminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.get_kind_display()}"
+
+
+# The pairing agreement ----------------------------------------------------------------------
+
+
+class PairingAgreement(models.Model):
+    """An agreement between two districts to handle each other's matters (跨省通办结对)."""
+
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    first_party = models.ForeignKey(
+        "core.Region", verbose_name=_("first party"), on_delete=models.PROTECT, related_name="+"
+    )
+    second_party = models.ForeignKey(
+        "core.Region", verbose_name=_("second party"), on_delete=models.PROTECT, related_name="+"
+    )
+    signatories_zh = models.CharField(
+        _("signatories"),
+        max_length=300,
+        help_text=_("Who signed for each party, as the source names them."),
+    )
+    signatories_en = models.CharField(_("signatories (English)"), max_length=400, blank=True)
+    signed_on = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the source does not give the date."),
+    )
+    scope_zh = models.TextField(_("scope of matters"))
+    scope_en = models.TextField(_("scope of matters (English)"), blank=True)
+    source_reference = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Where the facts come from: document and passage."),
+    )
+    origin = OriginField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pairing agreement")
+        verbose_name_plural = _("pairing agreements")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(first_party=F("second_party")), name="pairing_two_parties"
+            ),
+            models.UniqueConstraint(
+                fields=["first_party", "second_party"], name="pairing_once_per_pair"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.subject}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_zh, self.title_en)
+
+    @property
+    def signatories(self) -> str:
+        return localized(self.signatories_zh, self.signatories_en)
+
+    @property
+    def scope(self) -> str:
+        return localized(self.scope_zh, self.scope_en)

@@ -21,7 +21,10 @@ from xiqia.govservice.models import (
     FollowUp,
     Matter,
     MatterVersion,
+    PairingAgreement,
     Rating,
+    RequestReminder,
+    RequestStep,
     RequiredMaterial,
     StaffKind,
     TimeLimit,
@@ -171,16 +174,21 @@ class FollowUpPolicy(Policy):
         return supervises_q(principal, "region")
 
 
+def request_q(principal: Principal, prefix: str = "") -> Q | None:
+    """Return the green-channel requests a principal reaches: its district's officers."""
+    if principal.is_admin or principal.has(Role.ANALYST):
+        return ALL
+    if principal.has(Role.DISTRICT_OFFICER):
+        return principal.region_q(f"{prefix}region__code")
+    return None
+
+
 @register
 class EnterpriseRequestPolicy(Policy):
     model = EnterpriseRequest
 
     def view_q(self, principal: Principal) -> Q | None:
-        if principal.is_admin or principal.has(Role.ANALYST):
-            return ALL
-        if principal.has(Role.DISTRICT_OFFICER):
-            return principal.region_q("region__code")
-        return None
+        return request_q(principal)
 
     def change_q(self, principal: Principal) -> Q | None:
         if principal.is_admin:
@@ -188,3 +196,31 @@ class EnterpriseRequestPolicy(Policy):
         if principal.has(Role.DISTRICT_OFFICER):
             return principal.region_q("region__code")
         return None
+
+
+class RequestPart(Policy):
+    """Rows of a request's history: seen with the request, written only by the services."""
+
+    def view_q(self, principal: Principal) -> Q | None:
+        return request_q(principal, "request__")
+
+    def change_q(self, principal: Principal) -> Q | None:
+        return None
+
+    def delete_q(self, principal: Principal) -> Q | None:
+        return None
+
+
+@register
+class RequestStepPolicy(RequestPart):
+    model = RequestStep
+
+
+@register
+class RequestReminderPolicy(RequestPart):
+    model = RequestReminder
+
+
+@register
+class PairingAgreementPolicy(PublicCatalogue):
+    model = PairingAgreement

@@ -7,20 +7,26 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from xiqia.accounts import access
+from xiqia.accounts.models import Role
 from xiqia.core import personal
 from xiqia.core.models import localized
 from xiqia.govservice import deadlines
 from xiqia.govservice.models import (
+    OPEN_REQUEST_STATES,
     Case,
     CaseState,
     CaseTransition,
+    EnterpriseRequest,
     FollowUp,
     Grade,
     MatterVersion,
+    RequestReminder,
+    RequestState,
+    RequestStep,
     WindowStaff,
 )
 from xiqia.govservice.services import SIDE_KINDS
@@ -251,3 +257,71 @@ def supervision(*, who: Any, today: datetime.date | None = None) -> Supervision:
         median_minutes_to_acceptance=statistics.median(minutes) if minutes else None,
         grades=grades,
     )
+
+
+# The enterprise green channel ------------------------------------------------------------------
+
+
+def request_queue(
+    *, who: Any, now: datetime.datetime | None = None, finished: bool = False
+) -> list[EnterpriseRequest]:
+    """Return the requests in the user's reach, soonest time limit first.
+
+    Open and answered requests by default (those that wait for an officer), the finished ones
+    (closed, rated) with ``finished``. Each carries ``overdue`` (its limit has passed while it
+    is still open), ``nearly_due`` (its reminder moment has come) and ``reminded`` (a reminder
+    row exists).
+    """
+    now = now or timezone.now()
+    waiting = [*OPEN_REQUEST_STATES, RequestState.ANSWERED]
+    rows = (
+        access.scope(who, EnterpriseRequest.objects.all())
+        .select_related("region")
+        .annotate(
+            reminded=Exists(RequestReminder.objects.filter(request=OuterRef("pk"))),
+        )
+    )
+    if finished:
+        rows = rows.exclude(state__in=waiting).order_by("-received_at", "-id")
+    else:
+        rows = rows.filter(state__in=waiting).order_by("due_at", "id")
+    requests = list(rows)
+    for request in requests:
+        request.overdue = request.is_open and request.due_at < now
+        request.nearly_due = request.is_open and not request.overdue and request.remind_at <= now
+    return requests
+
+
+def sees_contact(user: Any, request: EnterpriseRequest) -> bool:
+    """Return whether ``user`` reads the contact's name in full: officers of its district."""
+    principal = access.principal_for(user)
+    return principal.has(Role.DISTRICT_OFFICER) and principal.covers_region_code(
+        request.region.code
+    )
+
+
+def contact_name_for(user: Any, request: EnterpriseRequest) -> str:
+    """Return the contact's name as ``user`` may read it: in full or masked."""
+    if sees_contact(user, request):
+        return request.contact_name
+    return personal.mask_name(request.contact_name)
+
+
+def request_steps(request: EnterpriseRequest) -> QuerySet[RequestStep]:
+    """Return a request's steps, oldest first."""
+    return request.steps.order_by("at", "id")
+
+
+def request_actions(user: Any, request: EnterpriseRequest) -> list[str]:
+    """Return the officer actions ``user`` may take on ``request`` now."""
+    from xiqia.govservice import green_channel
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if not green_channel.may_act(user, request.region):
+        return []
+    return [
+        action
+        for (state, action) in green_channel.TABLE
+        if state == request.state and action in green_channel.OFFICER_ACTIONS
+    ]

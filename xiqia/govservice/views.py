@@ -28,7 +28,14 @@ from xiqia.govservice.forms import (
     TrackForm,
     action_form,
 )
-from xiqia.govservice.models import Case, CaseState, FollowUp, StaffKind, Window
+from xiqia.govservice.models import (
+    Case,
+    CaseState,
+    FollowUp,
+    PairingAgreement,
+    StaffKind,
+    Window,
+)
 from xiqia.govservice.ratelimits import track_wait
 from xiqia.govservice.transitions import ACTION_LABELS, Action
 
@@ -350,3 +357,19 @@ def supervision(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "govservice/supervision.html", context)
+
+
+def pairing(request: HttpRequest) -> HttpResponse:
+    """The pairing agreements between districts, with their windows (public)."""
+    agreements = list(
+        PairingAgreement.objects.select_related("first_party", "second_party").order_by("id")
+    )
+    regions = {a.first_party_id for a in agreements} | {a.second_party_id for a in agreements}
+    windows: dict[int, list[Window]] = {}
+    for window in Window.objects.filter(region__in=regions).order_by("code"):
+        windows.setdefault(window.region_id, []).append(window)
+    rows = [
+        (a, windows.get(a.first_party_id, []), windows.get(a.second_party_id, []))
+        for a in agreements
+    ]
+    return render(request, "govservice/pairing.html", {"rows": rows})

@@ -1,4 +1,9 @@
-"""Remind the departments of green-channel requests that near their time limit (run daily)."""
+"""Record the reminders of green-channel requests that near or pass their time limit.
+
+Run it from the scheduler (every hour suits limits in hours); it is idempotent: each request
+gets at most one reminder of each kind, however often it runs. Officers see the reminders on
+the green-channel queue and on the request's page.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,13 @@ from xiqia.govservice.green_channel import requests_remind
 
 
 class Command(BaseCommand):
-    help = "Mark and list the green-channel requests whose reminder day has come."
+    help = "Record the green-channel reminders that have come due (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for request in requests_remind():
-            self.stdout.write(f"{request.number}\t{request.department or '-'}\t{request.due_on}")
+        reminders = requests_remind()
+        for reminder in reminders:
+            self.stdout.write(
+                f"{reminder.request.number}\t{reminder.kind}\t"
+                f"{reminder.department or '-'}\t{reminder.due_at:%Y-%m-%d %H:%M}"
+            )
+        self.stdout.write(f"{len(reminders)} reminder(s) recorded.")
