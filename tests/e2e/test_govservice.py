@@ -116,3 +116,51 @@ def test_cross_province_case_from_window_to_follow_up(page: Any, site: str) -> N
     page.click("[data-action=close-follow-up]")
     expect(page.locator(f"[data-follow-up='{number}']")).to_have_attribute("data-open", "no")
     assert FollowUp.objects.get().response == "已电话回访，说明原因并改进流程。"
+
+
+def test_green_channel_request_from_submission_to_rating(page: Any, site: str) -> None:
+    from xiqia.govservice.models import EnterpriseRequest, LimitClass, TimeLimit
+
+    TimeLimit.objects.create(limit_class=LimitClass.GENERAL, amount=5, remind_before=1)
+
+    # An enterprise submits a financing request to Xindu, without an account.
+    page.goto(f"{site}/govservice/green-channel/submit/")
+    page.select_option(
+        "#id_region", label=page.locator("#id_region option", has_text="新都").inner_text()
+    )
+    page.check("input[name=kind][value=financing]")
+    page.fill("#id_enterprise_name", "成都宝钢制罐有限公司")
+    page.fill("#id_contact_name", "刘经理")
+    page.fill("#id_contact_phone", "13800138000")
+    page.fill("#id_subject", "技改贷款贴息")
+    page.fill("#id_body", "咨询技改项目贷款贴息政策及申报流程。")
+    page.click("[data-action=request-submit]")
+    number = page.locator("[data-receipt-number]").inner_text()
+    code = page.locator("[data-receipt-code]").inner_text()
+
+    # A Xindu officer finds it in the green-channel queue, dispatches, handles and answers it.
+    sign_in(page, site, "xd_reviewer", PASSWORD)
+    page.goto(f"{site}/govservice/green-channel/")
+    page.click(f"[data-request='{number}'] a")
+    page.fill("#id_dispatch-text", "新都区金融工作局")
+    act(page, "dispatch")
+    expect(page.locator("[data-department]")).to_contain_text("新都区金融工作局")
+    page.fill("#id_handle-text", "已对接两家银行。")
+    act(page, "handle")
+    page.fill("#id_answer-text", "符合贴息条件，申报材料清单已发送。")
+    act(page, "answer")
+    act(page, "close")
+    expect(page.locator("[data-state]")).to_have_attribute("data-state", "closed")
+
+    # The enterprise follows the request by number and code, reads the answer and rates it.
+    page.context.clear_cookies()
+    page.goto(f"{site}/govservice/green-channel/track/")
+    page.fill("#id_number", number)
+    page.fill("#id_code", code)
+    page.click("[data-action=request-track]")
+    expect(page.locator("[data-answer]")).to_contain_text("符合贴息条件")
+    assert number not in page.url and code not in page.url
+    page.check("input[name=grade][value='5']")
+    page.click("[data-action=rate]")
+    expect(page.locator("[data-rated]")).to_be_visible()
+    assert EnterpriseRequest.objects.get(number=number).grade == 5

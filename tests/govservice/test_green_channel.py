@@ -237,9 +237,7 @@ def test_requests_remind_once_per_kind(gov: GovWorld, limits: None) -> None:
         (urgent.number, ReminderKind.OVERDUE),
     ]
     assert again == []
-    assert [(r.request.number, r.kind) for r in overdue] == [
-        (general.number, ReminderKind.OVERDUE)
-    ]
+    assert [(r.request.number, r.kind) for r in overdue] == [(general.number, ReminderKind.OVERDUE)]
     assert RequestReminder.objects.count() == 4
 
 
@@ -247,9 +245,7 @@ def test_requests_remind_skips_answered_requests(gov: GovWorld, limits: None) ->
     officer = gov.users["xd_clerk"]
     request = receive(None).request
     for action in ("dispatch", "handle", "answer"):
-        request = green_channel.request_act(
-            request=request, action=action, actor=officer, text="x"
-        )
+        request = green_channel.request_act(request=request, action=action, actor=officer, text="x")
 
     assert green_channel.requests_remind(now=at(2025, 12, 1)) == []
 

@@ -87,6 +87,16 @@ def test_submit_bad_phone_refused_with_message(gov: GovWorld, limits: None) -> N
     assert EnterpriseRequest.objects.count() == 0
 
 
+def test_submit_rate_limited_per_address(gov: GovWorld, limits: None, settings: Any) -> None:
+    settings.GOVSERVICE_REQUEST_SUBMIT_RATE_IP = "2/hour"
+    client = Client()
+
+    statuses = [submit(client).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert EnterpriseRequest.objects.count() == 2
+
+
 def test_track_then_rate_once_closed(gov: GovWorld, limits: None) -> None:
     receipt = receive()
     officer = gov.users["xd_clerk"]

@@ -28,7 +28,7 @@ from xiqia.govservice.forms import (
     request_action_form,
 )
 from xiqia.govservice.models import EnterpriseRequest, RequestState
-from xiqia.govservice.ratelimits import track_wait
+from xiqia.govservice.ratelimits import submit_wait, track_wait
 
 SESSION_KEY = "govservice_tracked_request"
 REFUSALS = (DomainError, ValidationError)
@@ -43,7 +43,15 @@ def request_submit(request: HttpRequest) -> HttpResponse:
     form = RequestSubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        wait = submit_wait(request)
+        if wait is not None:
+            status = 429
+            form.add_error(
+                None,
+                _("Too many attempts. Try again in %(seconds)s seconds.")
+                % {"seconds": int(wait) + 1},
+            )
+        elif form.is_valid():
             try:
                 receipt = green_channel.request_receive(actor=None, **form.cleaned_data)
             except REFUSALS as exc:

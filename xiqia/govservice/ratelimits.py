@@ -1,4 +1,4 @@
-"""Rate limits on case tracking: per client address and per case number (Django's cache).
+"""Rate limits on tracking (per address and per number) and on green-channel submissions.
 
 A verification code has six digits; these limits make guessing one hopeless. Cache keys hold
 the client address or the case number, never an ID or phone number. Rates come from settings
@@ -48,3 +48,23 @@ def track_wait(request: Any, number: str) -> float | None:
         if not throttle.allow_request(request, None):
             waits.append(throttle.wait() or 1)
     return max(waits) if waits else None
+
+
+class RequestSubmitIPThrottle(SimpleRateThrottle):
+    """Green-channel submissions from one address (the form needs no account)."""
+
+    scope = "govservice_request_submit_ip"
+
+    def get_rate(self) -> str:
+        return getattr(settings, "GOVSERVICE_REQUEST_SUBMIT_RATE_IP", "10/hour")
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def submit_wait(request: Any) -> float | None:
+    """Return the seconds to wait when submissions are over the limit, else None (counts it)."""
+    throttle = RequestSubmitIPThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return throttle.wait() or 1
