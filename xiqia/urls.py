@@ -1,6 +1,5 @@
 """Xiqia's URL map: pages per module, the API under /api/v1/, the back office under /admin/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -26,10 +25,9 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads (deal documents, landing evidence) are never served from MEDIA_URL, not even in
+# development: each module serves its files through a view that checks access
+# (e.g. ``investment.views.deals.document_download``).
 
 handler404 = "xiqia.core.api.page_not_found"
 handler500 = "xiqia.core.api.server_error"

@@ -82,6 +82,13 @@ def test_officer_takes_a_project_to_a_landed_deal(page: Page, demo: str, tmp_pat
     expect(page.locator("[data-deal-title]")).to_have_text("航空物流园智能分拨中心（浏览器测试）")
     expect(page.locator("[data-documents] a")).to_have_text("agreement.pdf")
 
+    # Attach an annex later, from the deal's page.
+    form = page.locator("[data-form=document]")
+    form.locator("#id_file").set_input_files(evidence(tmp_path, "annex.pdf"))
+    form.locator("#id_kind").select_option("annex")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-documents] a")).to_have_text(["agreement.pdf", "annex.pdf"])
+
     # Move it through the pipeline, with evidence.
     for step, days, name in (
         ("registered", 10, "licence.pdf"),

@@ -204,12 +204,26 @@ def test_deals_api_funds_and_documents(inv: InvestmentWorld) -> None:
     )
     document = client.post(
         f"/api/v1/investment/deals/{deal.pk}/documents/",
-        {"file": SimpleUploadedFile("contract.pdf", b"%PDF"), "kind": "agreement"},
+        {"file": SimpleUploadedFile("contract.pdf", b"%PDF-1.7"), "kind": "agreement"},
     )
 
     assert funds.json()["funds_in_place"] == "50000000.00"
     assert document.status_code == 201
     assert document.json()["title"] == "contract.pdf"
+
+
+def test_deals_api_refuses_a_document_that_is_not_what_it_says(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    client = inv.world.client_for("yubei_officer")
+
+    response = client.post(
+        f"/api/v1/investment/deals/{deal.pk}/documents/",
+        {"file": SimpleUploadedFile("contract.pdf", b"MZ\x90\x00"), "kind": "agreement"},
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["file"]
+    assert deal.documents.count() == 0
 
 
 # KPIs -----------------------------------------------------------------------------------------

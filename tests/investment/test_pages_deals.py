@@ -67,6 +67,36 @@ def test_deal_list_shows_an_officer_only_their_region(inv: InvestmentWorld) -> N
     )
 
 
+def test_deal_list_of_an_officer_starts_at_their_district_and_widens(
+    inv: InvestmentWorld,
+) -> None:
+    own = inv.deal(event=None)
+    # Signed at a published event: a published result every officer may see.
+    elsewhere = inv.deal(host_region=inv.jiulongpo, cluster=None, title_zh="九龙坡项目")
+    client = inv.world.client_for("yubei_officer")
+
+    default = client.get("/investment/deals/")
+    widened = client.get("/investment/deals/?scope=all")
+    chosen = client.get(f"/investment/deals/?region={inv.jiulongpo.pk}")
+
+    assert deal_rows(default) == [own.pk]
+    assert "scope" in default.context["form"].fields
+    assert sorted(deal_rows(widened)) == sorted([own.pk, elsewhere.pk])
+    assert deal_rows(chosen) == [elsewhere.pk]
+
+
+def test_deal_list_of_an_analyst_shows_every_deal_without_a_district_filter(
+    inv: InvestmentWorld,
+) -> None:
+    own = inv.deal(event=None)
+    elsewhere = inv.deal(host_region=inv.jiulongpo, cluster=None, title_zh="九龙坡项目")
+
+    response = inv.world.client_for("analyst").get("/investment/deals/")
+
+    assert sorted(deal_rows(response)) == sorted([own.pk, elsewhere.pk])
+    assert "scope" not in response.context["form"].fields
+
+
 def test_deal_list_flags_and_filters_overdue_deals(inv: InvestmentWorld) -> None:
     overdue = inv.deal()  # contract of 20 May 2021: construction due by 20 Nov 2021
     started = inv.deal(title_zh="已开工项目")

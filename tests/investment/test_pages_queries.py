@@ -21,6 +21,7 @@ LISTS: dict[str, str] = {
     "catalogue rows (htmx)": "/investment/?q=物流&htmx",
     "deals": "/investment/deals/",
     "deals filtered": "/investment/deals/?overdue=on&year=2021&stage=signed",
+    "deals widened": "/investment/deals/?scope=all",
     "dashboard": "/investment/dashboard/",
     "district dashboard": "/investment/dashboard/districts/500157/",
     "cluster dashboard": "/investment/dashboard/clusters/{cluster}/",

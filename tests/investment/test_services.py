@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
 
 from tests.investment.conftest import YI, InvestmentWorld, evidence
 from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
-from xiqia.investment import services
+from xiqia.investment import selectors, services
 from xiqia.investment.models import (
     ClusterIndicator,
     Deal,
+    DealDocument,
     DealStatus,
     Milestone,
     Project,
@@ -47,10 +50,23 @@ def make_project(inv: InvestmentWorld, actor: object = None, **extra: object) ->
     return services.project_create(**values)  # type: ignore[arg-type]
 
 
+def indexed_words(project: Project) -> set[str]:
+    """Return the words the backend's search index holds for a project."""
+    if connection.vendor == "postgresql":  # the stored tsvector column (migration 0004)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT unnest(tsvector_to_array(search_vector)) FROM investment_project "
+                "WHERE id = %s",
+                [project.pk],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    return set(ProjectWord.objects.filter(project=project).values_list("word", flat=True))
+
+
 def test_project_create_indexes_chinese_words(inv: InvestmentWorld) -> None:
     project = make_project(inv)
 
-    words = set(ProjectWord.objects.filter(project=project).values_list("word", flat=True))
+    words = indexed_words(project)
     assert {"航空", "物流", "物流园", "仓储", "cold-chain", "warehousing"} <= words
     assert set(project.search_text.split()) == words
     assert project.is_published is False
@@ -63,7 +79,7 @@ def test_project_update_reindexes_the_words(inv: InvestmentWorld) -> None:
         actor=None, project=project, title_zh="智能终端配套项目", title_en="", description_zh=""
     )
 
-    words = set(ProjectWord.objects.filter(project=project).values_list("word", flat=True))
+    words = indexed_words(project)
     assert "物流" not in words
     assert {"智能", "终端", "配套", "项目"} <= words
 
@@ -451,6 +467,37 @@ def test_deal_document_attach_stores_the_file(inv: InvestmentWorld) -> None:
     assert document.uploaded_by == inv.world.users["yubei_officer"]
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("contract.exe", b"MZ\x90\x00", "file_type"),
+        ("contract.pdf", b"MZ\x90\x00 not a pdf", "file_content"),
+        ("photo.png", b"%PDF-1.4 a pdf named png", "file_content"),
+    ],
+)
+def test_deal_document_attach_refuses_other_kinds_of_file(
+    inv: InvestmentWorld, name: str, content: bytes, code: str
+) -> None:
+    deal = inv.deal()
+    with pytest.raises(ValidationError) as raised:
+        services.deal_document_attach(actor=None, deal=deal, file=ContentFile(content, name=name))
+    assert "file" in raised.value.error_dict
+    assert DealDocument.objects.count() == 0
+
+
+def test_deal_document_attach_refuses_a_file_over_the_limit(
+    inv: InvestmentWorld, settings: Any
+) -> None:
+    settings.UPLOAD_MAX_BYTES = 10
+    deal = inv.deal()
+    with pytest.raises(ValidationError) as raised:
+        services.deal_document_attach(actor=None, deal=deal, file=evidence("contract.pdf"))
+    assert raised.value.error_dict["file"][0].messages == [
+        "The file is 17\xa0bytes; the limit is 10\xa0bytes."
+    ]
+    assert DealDocument.objects.count() == 0
+
+
 def test_deal_document_attach_by_the_analyst_is_denied(inv: InvestmentWorld) -> None:
     deal = inv.deal()
     with pytest.raises(PermissionDenied):
@@ -506,10 +553,51 @@ def test_deal_update_changes_the_officer_and_keeps_the_counting(inv: InvestmentW
     assert (updated.officer, updated.note, updated.counted_amount) == (officer, "跟进中", 2 * YI)
 
 
-def test_deal_update_counting_fields_are_not_editable(inv: InvestmentWorld) -> None:
+def test_deal_update_identifying_fields_are_not_editable(inv: InvestmentWorld) -> None:
     deal = inv.deal()
     with pytest.raises(TypeError):
-        services.deal_update(actor=None, deal=deal, amount=YI)
+        services.deal_update(actor=None, deal=deal, signed_at=datetime.date(2021, 5, 21))
+
+
+def test_deal_update_amount_keeps_the_chain_counting_its_increments(inv: InvestmentWorld) -> None:
+    first = inv.deal(amount=2 * YI)
+    upgrade = inv.deal(amount=3 * YI, signed_at=datetime.date(2021, 5, 22), event=inv.promotion)
+    officer = inv.world.users["yubei_officer"]
+
+    services.deal_update(actor=officer, deal=first, amount=Decimal("1.5") * YI)
+
+    first.refresh_from_db()
+    upgrade.refresh_from_db()
+    # Hand-computed: 1.5 yi first, then 3 - 1.5 = 1.5 yi; the chain still adds up to 3 yi.
+    assert (first.counted_amount, upgrade.counted_amount) == (
+        Decimal("1.5") * YI,
+        Decimal("1.5") * YI,
+    )
+    assert selectors.kpi_summary(region=inv.yubei).amount_signed == 3 * YI
+    latest = first.history.latest()
+    assert (latest.amount, latest.history_user) == (Decimal("1.5") * YI, officer)
+
+
+def test_deal_update_refuses_a_zero_amount(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    with pytest.raises(ValidationError) as raised:
+        services.deal_update(actor=None, deal=deal, amount=0)
+    assert "amount" in raised.value.error_dict
+    deal.refresh_from_db()
+    assert deal.amount == 2 * YI
+
+
+def test_deal_update_refuses_an_officer_of_another_district(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    with pytest.raises(ValidationError) as raised:
+        services.deal_update(actor=None, deal=deal, officer=inv.world.users["jiulongpo_officer"])
+    assert "officer" in raised.value.error_dict
+
+
+def test_deal_update_by_an_officer_of_another_district_is_denied(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    with pytest.raises(PermissionDenied):
+        services.deal_update(actor=inv.world.users["jiulongpo_officer"], deal=deal, note="x")
 
 
 def test_deal_update_park_of_another_region_is_refused(inv: InvestmentWorld) -> None:

@@ -299,6 +299,74 @@ class DealForm(AmountMixin, forms.Form):
         style(self)
 
 
+class DealEditForm(AmountMixin, forms.Form):
+    """The corrections an officer may make to a recorded deal (``services.deal_update``)."""
+
+    amount_fields = ("amount",)
+
+    park = forms.ModelChoiceField(label=_("Park"), required=False, queryset=Park.objects.none())
+    cluster = forms.ModelChoiceField(
+        label=_("Industry cluster"), required=False, queryset=Cluster.objects.none()
+    )
+    title_en = forms.CharField(label=_("Title (English)"), required=False, max_length=200)
+    amount = amount_field(_("Amount"))
+    amount_unit = unit_field()
+    officer = UserChoiceField(
+        label=_("Responsible officer"), queryset=User.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, who: Any, deal: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "park": deal.park_id,
+                "cluster": deal.cluster_id,
+                "title_en": deal.title_en,
+                "amount": _yuan_in(deal.amount, "wan"),
+                "amount_unit": "wan",
+                "officer": deal.officer_id,
+                "note": deal.note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for name, model in (("park", Park), ("cluster", Cluster)):
+            self.fields[name].queryset = access.scope(  # type: ignore[attr-defined]
+                who, model.objects.select_related("region"), access.Action.CHANGE
+            )
+        officers = officers_of([deal.host_region.code[:4]])
+        if deal.officer_id:  # keep the current one choosable, whoever it is
+            officers = officers | User.objects.filter(pk=deal.officer_id)
+        self.fields["officer"].queryset = officers.distinct()  # type: ignore[attr-defined]
+        style(self)
+
+    def changes(self) -> dict[str, Any]:
+        """Return the cleaned values as ``services.deal_update`` takes them."""
+        names = ("park", "cluster", "title_en", "amount", "officer", "note")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class DealDocumentForm(forms.Form):
+    """A document attached to a deal after it was recorded."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, OFD, JPEG, PNG, Word or Excel; checked by content."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of document"), choices=DealDocumentKind.choices, initial="agreement"
+    )
+    title = forms.CharField(
+        label=_("Title"), required=False, max_length=200, help_text=_("Empty: the file's name.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
 class MilestoneForm(forms.Form):
     """The next step of a deal's landing, with its evidence."""
 
@@ -342,7 +410,8 @@ class FundsForm(AmountMixin, forms.Form):
 
 
 class DealFilterForm(forms.Form):
-    """The deal list's filters."""
+    """The deal list's filters. A district officer's list starts at their own district
+    (``scope`` "mine", also when absent); "all" widens it to every deal they may see."""
 
     region = RegionChoiceField(
         label=_("Region"),
@@ -365,9 +434,17 @@ class DealFilterForm(forms.Form):
         choices=[("", _("All stages")), ("signed", _("signed")), *Step.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue to start only"), required=False)
+    scope = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("mine", _("My district")), ("all", _("All I may see"))],
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, district_officer: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.district_officer = district_officer
+        if not district_officer:  # leaders and analysts see every deal; nothing to widen
+            del self.fields["scope"]
         self.fields["region"].queryset = (
             investment_regions()
             | Region.objects.filter(  # type: ignore[attr-defined]
@@ -376,6 +453,15 @@ class DealFilterForm(forms.Form):
         )
         self.fields["cluster"].queryset = Cluster.objects.order_by("region__code", "name_zh")  # type: ignore[attr-defined]
         style(self)
+
+    def mine_only(self) -> bool:
+        """Return whether to keep the officer's own district (the default for officers)."""
+        if not self.district_officer:
+            return False
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("region"):
+            return False  # a region chosen explicitly is shown as chosen
+        scope = self.cleaned_data.get("scope") if self.is_bound and self.is_valid() else ""
+        return scope != "all"
 
 
 class IndicatorForm(AmountMixin, forms.Form):

@@ -576,6 +576,18 @@ class Deal(models.Model):
             models.Index(fields=["host_region", "is_current"], name="deal_region_current"),
             models.Index(fields=["credited_event"], name="deal_credited_event"),
             models.Index(fields=["signed_at"], name="deal_signed_at"),
+            # The overdue list (超时限未开工) of a district, newest first: only the contracts
+            # still waiting to start are indexed, so the list reads a few rows, not the region's.
+            models.Index(
+                fields=["host_region", "-signed_at", "-id"],
+                condition=Q(
+                    is_current=True,
+                    kind=DealKind.CONTRACT,
+                    status=DealStatus.ACTIVE,
+                    construction_started_on__isnull=True,
+                ),
+                name="deal_waiting_to_start",
+            ),
         ]
         constraints = [
             # The same deal is never counted twice: one chain per investor, region and subject,

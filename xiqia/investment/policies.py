@@ -41,6 +41,16 @@ def reads_everything(principal: Principal) -> bool:
     return principal.is_admin or principal.has(Role.ANALYST)
 
 
+def works_in_a_district(principal: Principal) -> bool:
+    """District officers who do not read everything: their lists start at their own region."""
+    return (
+        principal.has(Role.DISTRICT_OFFICER)
+        and bool(principal.region_prefixes)
+        and not reads_everything(principal)
+        and not principal.has(Role.FAIR_ORGANISER)
+    )
+
+
 def officer_region_q(principal: Principal, lookup: str) -> Q | None:
     """Return the rows of the principal's regions (as an officer), or ``None``."""
     if principal.has(Role.DISTRICT_OFFICER) and principal.region_prefixes:

@@ -1,8 +1,9 @@
 """What the investment dashboards and the KPI workbook show: one report, from the selectors.
 
 The pages and the Excel export both call :func:`report_for`, so a figure in the workbook is
-the figure on the page. Every number comes from ``selectors.kpi_summary`` and
-``selectors.kpis_by``; this module only chooses the slices and labels the rows.
+the figure on the page. Every number comes from ``selectors.dashboard`` (the same aggregates
+as ``selectors.kpi_summary`` and ``selectors.kpis_by``, with the region's area looked up once);
+this module only chooses the slices and labels the rows.
 """
 
 from __future__ import annotations
@@ -106,7 +107,11 @@ def published_only_for(who: Any, region: Region | None = None) -> bool:
     Analysts, administrators and fair organisers read every deal; a district officer reads
     every deal of a region in their reach; everyone else reads the published results.
     """
-    principal = access.principal_for(getattr(who, "user", who))
+    principal = (
+        who
+        if isinstance(who, access.Principal)
+        else access.principal_for(getattr(who, "user", who))
+    )
     if reads_everything(principal) or principal.has(Role.FAIR_ORGANISER):
         return False
     if region is not None and principal.has(Role.DISTRICT_OFFICER):
@@ -125,23 +130,21 @@ def report_for(
     as_of = as_of or selectors.today()
     published_only = published_only_for(who, region or (cluster.region if cluster else None))
     if cluster is not None:
-        title, dimensions = str(cluster), ("year", "event")
+        title = str(cluster)
     elif region is not None:
-        title, dimensions = str(region.name), ("year", "cluster", "event")
+        title = str(region.name)
     else:
-        title, dimensions = str(_("All districts")), ("year", "region", "event")
-    slice_args = {
-        "region": region,
-        "cluster": cluster,
-        "as_of": as_of,
-        "published_only": published_only,
-    }
-    summary = selectors.kpi_summary(**slice_args)
-    breakdowns = [
-        Breakdown(d, str(BREAKDOWN_TITLES[d]), selectors.kpis_by(d, **slice_args))
-        for d in dimensions
-    ]
-    return Report(title, as_of, published_only, summary, breakdowns, region, cluster)
+        title = str(_("All districts"))
+    dimensions = selectors.dashboard_dimensions(region, cluster)
+    board = selectors.dashboard(
+        region=region,
+        cluster=cluster,
+        as_of=as_of,
+        published_only=published_only,
+        dimensions=dimensions,
+    )
+    breakdowns = [Breakdown(d, str(BREAKDOWN_TITLES[d]), board.breakdown(d)) for d in dimensions]
+    return Report(title, as_of, published_only, board.summary, breakdowns, region, cluster)
 
 
 YI = Decimal(100_000_000)

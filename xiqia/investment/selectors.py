@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import (
     Case,
@@ -34,6 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
@@ -233,29 +235,55 @@ class Slice:
 PIPELINE_ROWS = Q(is_current=True, kind=DealKind.CONTRACT)
 
 
-def _counting_aggregates() -> dict[str, Any]:
+def _counting_aggregates(rows: Q | None = None) -> dict[str, Any]:
+    """Return the counting figures, over the rows matching ``rows`` (all when ``None``)."""
+    both = (lambda q: q) if rows is None else (lambda q: rows & q)
     return {
-        "deals_signed": Count("pk", filter=Q(counts_as_deal=True)),
-        "amount_signed": Coalesce(Sum("counted_amount"), Value(ZERO, output_field=AmountField())),
+        "deals_signed": Count("pk", filter=both(Q(counts_as_deal=True))),
+        "amount_signed": Coalesce(
+            Sum("counted_amount", filter=rows), Value(ZERO, output_field=AmountField())
+        ),
     }
 
 
-def _pipeline_aggregates(as_of: datetime.date) -> dict[str, Any]:
+def _pipeline_aggregates(as_of: datetime.date, rows: Q | None = None) -> dict[str, Any]:
+    """Return the pipeline figures, over the rows matching ``rows`` (all when ``None``)."""
+    both = (lambda q: q) if rows is None else (lambda q: rows & q)
     due = Q(construction_due_on__lt=as_of)
+    zero = Value(ZERO, output_field=AmountField())
     return {
-        "contracts": Count("pk"),
-        "contract_amount": Coalesce(Sum("amount"), Value(ZERO, output_field=AmountField())),
-        "registered": Count("pk", filter=Q(registered_on__isnull=False)),
-        "started": Count("pk", filter=Q(construction_started_on__isnull=False)),
-        "in_production": Count("pk", filter=Q(in_production_on__isnull=False)),
-        "at_capacity": Count("pk", filter=Q(at_capacity_on__isnull=False)),
-        "terminated": Count("pk", filter=Q(status=DealStatus.TERMINATED)),
-        "start_due": Count("pk", filter=due),
+        "contracts": Count("pk", filter=rows),
+        "contract_amount": Coalesce(Sum("amount", filter=rows), zero),
+        "registered": Count("pk", filter=both(Q(registered_on__isnull=False))),
+        "started": Count("pk", filter=both(Q(construction_started_on__isnull=False))),
+        "in_production": Count("pk", filter=both(Q(in_production_on__isnull=False))),
+        "at_capacity": Count("pk", filter=both(Q(at_capacity_on__isnull=False))),
+        "terminated": Count("pk", filter=both(Q(status=DealStatus.TERMINATED))),
+        "start_due": Count("pk", filter=both(due)),
         "started_on_time": Count(
-            "pk", filter=due & Q(construction_started_on__lte=F("construction_due_on"))
+            "pk", filter=both(due & Q(construction_started_on__lte=F("construction_due_on")))
         ),
-        "overdue_start": Count("pk", filter=overdue_start_q(as_of)),
-        "funds_in_place": Coalesce(Sum("funds_in_place"), Value(ZERO, output_field=AmountField())),
+        "overdue_start": Count("pk", filter=both(overdue_start_q(as_of))),
+        "funds_in_place": Coalesce(Sum("funds_in_place", filter=rows), zero),
+    }
+
+
+def _combined_aggregates(slice_: Slice, as_of: datetime.date) -> tuple[Q, dict[str, Any]]:
+    """Return the filter and the aggregates computing counting and pipeline figures at once.
+
+    One scan of the slice's deals instead of two: the pipeline rows are picked out with
+    ``FILTER (WHERE ...)`` (conditional aggregation). Without a year, every pipeline row is a
+    counting row too, so the filter is the slice's.
+    """
+    if slice_.year is None:
+        return slice_.counting_q(), {
+            **_counting_aggregates(),
+            **_pipeline_aggregates(as_of, PIPELINE_ROWS),
+        }
+    counting, pipeline = slice_.counting_q(), slice_.pipeline_q()
+    return counting | pipeline, {
+        **_counting_aggregates(counting),
+        **_pipeline_aggregates(as_of, pipeline),
     }
 
 
@@ -305,7 +333,7 @@ def kpi_summary(
     as_of: datetime.date | None = None,
     published_only: bool = False,
 ) -> Kpis:
-    """Return the KPIs of the deals in a slice (two queries, plus the region's area).
+    """Return the KPIs of the deals in a slice (one query, plus the region's area).
 
     ``published_only`` keeps the deals credited to published events of published fairs (what
     the public may see).
@@ -314,11 +342,8 @@ def kpi_summary(
 
 
 def _summary(slice_: Slice, as_of: datetime.date | None) -> Kpis:
-    as_of = as_of or today()
-    kpis = Kpis()
-    _fill(kpis, Deal.objects.filter(slice_.counting_q()).aggregate(**_counting_aggregates()))
-    _fill(kpis, Deal.objects.filter(slice_.pipeline_q()).aggregate(**_pipeline_aggregates(as_of)))
-    return kpis
+    rows, aggregates = _combined_aggregates(slice_, as_of or today())
+    return _fill(Kpis(), Deal.objects.filter(rows).aggregate(**aggregates))
 
 
 # How each breakdown groups the counting and the pipeline rows, and labels its keys.
@@ -364,36 +389,51 @@ def kpis_by(
 ) -> list[Kpis]:
     """Return the KPIs per fair, event, region, cluster or year within a slice.
 
-    Three queries (counting rows, pipeline rows, labels), plus the region's area. Rows come
-    ordered by year for ``year``, otherwise by amount signed (largest first). A ``None`` key
-    collects the deals outside any fair (``fair``, ``event``) or without a cluster.
+    Two queries (the figures, by conditional aggregation; the labels), plus the region's area.
+    Rows come ordered by year for ``year``, otherwise by amount signed (largest first). A
+    ``None`` key collects the deals outside any fair (``fair``, ``event``) or without a cluster.
     """
     return _by(dimension, _slice(fair, event, region, cluster, year, published_only), as_of)
 
 
 def _by(dimension: str, slice_: Slice, as_of: datetime.date | None) -> list[Kpis]:
     counting_key, pipeline_key = _group_expressions(dimension)
-    as_of = as_of or today()
+    rows_q, aggregates = _combined_aggregates(slice_, as_of or today())
     rows: dict[Any, Kpis] = {}
-    counting = (
-        Deal.objects.filter(slice_.counting_q())
-        .annotate(group=counting_key)
-        .values("group")
-        .order_by("group")
-        .annotate(**_counting_aggregates())
-    )
-    for values in counting:
-        rows[values["group"]] = _fill(Kpis(key=values["group"]), values)
-    pipeline = (
-        Deal.objects.filter(slice_.pipeline_q())
-        .annotate(group=pipeline_key)
-        .values("group")
-        .order_by("group")
-        .annotate(**_pipeline_aggregates(as_of))
-    )
-    for values in pipeline:
-        kpis = rows.setdefault(values["group"], Kpis(key=values["group"]))
-        _fill(kpis, values)
+    if dimension != "year":
+        # Counting and pipeline rows share the key: one grouped query.
+        grouped = (
+            Deal.objects.filter(rows_q)
+            .annotate(group=counting_key)
+            .values("group")
+            .order_by("group")
+            .annotate(**aggregates)
+        )
+        for values in grouped:
+            rows[values["group"]] = _fill(Kpis(key=values["group"]), values)
+    else:
+        # Counting rows go by the signing's year, pipeline rows by the first contract's: one
+        # query grouped by both, folded here (a handful of year pairs, whatever the deals).
+        counting_names = set(_counting_aggregates())
+        counting_rows = None if slice_.year is None else slice_.counting_q()
+        grouped = (
+            Deal.objects.filter(rows_q)
+            .annotate(counting_year=counting_key, pipeline_year=pipeline_key)
+            .values("counting_year", "pipeline_year")
+            .order_by("counting_year", "pipeline_year")
+            .annotate(counting_rows=Count("pk", filter=counting_rows), **aggregates)
+        )
+        for values in grouped:
+            parts = (
+                (values["counting_year"], counting_names, values["counting_rows"]),
+                (values["pipeline_year"], set(aggregates) - counting_names, values["contracts"]),
+            )
+            for key, names, present in parts:
+                if not present:  # no row of this kind in the pair: no figure for its year
+                    continue
+                kpis = rows.setdefault(key, Kpis(key=key))
+                for name in names:
+                    setattr(kpis, name, getattr(kpis, name) + values[name])
     labels = _labels(dimension, rows)
     outside = _("outside a fair") if dimension in ("fair", "event") else _("none")
     for key, kpis in rows.items():
@@ -414,6 +454,19 @@ class Dashboard:
     by_region: list[Kpis]
     as_of: datetime.date
 
+    def breakdown(self, dimension: str) -> list[Kpis]:
+        return list(getattr(self, f"by_{dimension}"))
+
+
+def dashboard_dimensions(region: Region | None, cluster: Cluster | None) -> tuple[str, ...]:
+    """Return the breakdowns a dashboard shows: a cluster's by year and event, a district's
+    also by cluster, the leader's overview by region instead."""
+    if cluster is not None:
+        return ("year", "event")
+    if region is not None:
+        return ("year", "cluster", "event")
+    return ("year", "region", "event")
+
 
 def dashboard(
     *,
@@ -422,21 +475,29 @@ def dashboard(
     fair: Any = None,
     as_of: datetime.date | None = None,
     published_only: bool = False,
+    dimensions: Sequence[str] | None = None,
 ) -> Dashboard:
     """Return a dashboard's figures: a district's (``region``), a cluster's, a fair's or all.
 
-    The region's area is looked up once; then two queries for the summary and three for each
-    breakdown (by cluster, year, event and, without a region, by region): constant in the
-    number of deals. The overdue list comes from :func:`deal_list` with ``overdue_only``.
+    ``dimensions`` are the breakdowns to compute (default :func:`dashboard_dimensions`); the
+    others stay empty. The region's area is looked up once; then one query for the summary
+    and one or two for each breakdown (the figures by conditional aggregation, counting and
+    pipeline rows in one scan; then the labels, except by year): constant in the number of
+    deals. The overdue list comes from :func:`deal_list` with ``overdue_only``.
     """
     as_of = as_of or today()
+    wanted = dimensions if dimensions is not None else dashboard_dimensions(region, cluster)
     slice_ = _slice(fair, None, region, cluster, None, published_only)
+
+    def by(dimension: str) -> list[Kpis]:
+        return _by(dimension, slice_, as_of) if dimension in wanted else []
+
     return Dashboard(
         summary=_summary(slice_, as_of),
-        by_cluster=_by("cluster", slice_, as_of) if cluster is None else [],
-        by_year=_by("year", slice_, as_of),
-        by_event=_by("event", slice_, as_of),
-        by_region=_by("region", slice_, as_of) if region is None else [],
+        by_cluster=by("cluster"),
+        by_year=by("year"),
+        by_event=by("event"),
+        by_region=by("region"),
         as_of=as_of,
     )
 
@@ -458,6 +519,11 @@ def annotate_overdue(
     )
 
 
+# The rows the deal list page shows with each deal; the exports and the API show all of them.
+DEAL_LIST_RELATED = ("investor", "host_region", "credited_event")
+DEAL_RELATED = (*DEAL_LIST_RELATED, "park", "cluster", "event", "officer")
+
+
 def deal_list(
     *,
     who: Any,
@@ -468,16 +534,19 @@ def deal_list(
     current_only: bool = True,
     overdue_only: bool = False,
     as_of: datetime.date | None = None,
+    related: Sequence[str] = DEAL_RELATED,
+    mine_only: bool = False,
 ) -> QuerySet[Deal]:
     """Return the deals ``who`` may see in a slice, annotated with ``is_overdue_start``.
 
     ``current_only`` keeps the latest signing of each chain (the officer's working list);
-    ``overdue_only`` keeps those overdue to start. Related rows for a list are selected.
+    ``overdue_only`` keeps those overdue to start. ``related`` are the rows selected with each
+    deal: all by default (exports, API); the list page takes :data:`DEAL_LIST_RELATED`, as
+    fewer joins plan faster. ``mine_only`` keeps the deals of the regions ``who`` works for as
+    a district officer (the default of an officer's list; others may widen it).
     """
     as_of = as_of or today()
-    queryset = Deal.objects.select_related(
-        "investor", "host_region", "park", "cluster", "credited_event", "event", "officer"
-    )
+    queryset = Deal.objects.select_related(*related)
     queryset = queryset.filter(Slice(fair=fair, region=region, cluster=cluster).common_q())
     if year is not None:
         queryset = queryset.filter(signed_at__year=year)
@@ -485,6 +554,10 @@ def deal_list(
         queryset = queryset.filter(is_current=True)
     if overdue_only:
         queryset = queryset.filter(PIPELINE_ROWS & overdue_start_q(as_of))
+    if mine_only:
+        principal = who if isinstance(who, access.Principal) else None
+        principal = principal or access.principal_for(getattr(who, "user", who))
+        queryset = queryset.filter(principal.region_q("host_region__code"))
     return annotate_overdue(access.scope(who, queryset), as_of=as_of)
 
 
@@ -546,34 +619,39 @@ def cluster_list(*, who: Any, region: Region | None = None) -> QuerySet[Cluster]
 
 # The catalogue --------------------------------------------------------------------------------
 
-# The expression of the GIN index in migration 0002: the filter must use exactly this.
-_PG_VECTOR = (
-    "to_tsvector('simple'::regconfig, COALESCE(\"investment_project\".\"search_text\", ''))"
-)
-
 
 def _pg_tsquery(words: Sequence[str]) -> str:
     # Quote each word as a tsquery lexeme ('' escapes a quote), AND them together.
     return " & ".join("'" + w.replace("'", "''").replace("\\", "\\\\") + "'" for w in words)
 
 
+# The stored tsvector column migration 0004 adds on PostgreSQL only (the model does not declare
+# it), with its GIN index.
+_PG_VECTOR = RawSQL('"investment_project"."search_vector"', [], output_field=SearchVectorField())
+
+
 def project_search(queryset: QuerySet[Project], query: str | None) -> QuerySet[Project]:
     """Narrow projects to those holding every word of ``query`` (Chinese or English).
 
-    The query is segmented like the projects (``core.text``), so 物流 finds 航空物流园. On
-    PostgreSQL the GIN full-text index answers; elsewhere the ``ProjectWord`` table's
-    (word, project) index, one semi-join per word. An empty query changes nothing; a query of
-    stop words only finds nothing.
+    The query is segmented like the projects (``core.text``), so 物流 finds 航空物流园. One path
+    per backend: on PostgreSQL the stored ``search_vector`` column and its GIN index answer
+    (``@@`` a ``to_tsquery`` of the words, 'simple' configuration); elsewhere the
+    ``ProjectWord`` table's (word, project) index, one semi-join per word. An empty query
+    changes nothing; a query of stop words only finds nothing.
     """
     if query is None or not query.strip():
         return queryset
     words = [w[:60] for w in query_words(query)]
     if not words:
         return queryset.none()
+    # Search mode splits a compound into its parts as well (集成电路 → 集成, 电路, 集成电路), in
+    # the query as in the projects, so a project holding the compound holds its parts: asking
+    # for the parts too finds the same projects, but misleads the planner, which takes the
+    # words for independent and expects almost no match.
+    words = [w for w in words if not any(w != other and w in other for other in words)]
     if connection.vendor == "postgresql":
-        return queryset.extra(  # noqa: S610 (fixed SQL; the words go in as a parameter)
-            where=[f"{_PG_VECTOR} @@ to_tsquery('simple', %s)"], params=[_pg_tsquery(words)]
-        )
+        tsquery = SearchQuery(_pg_tsquery(words), search_type="raw", config="simple")
+        return queryset.alias(search_vector=_PG_VECTOR).filter(search_vector=tsquery)
     for word in words:
         # An IN over the (word, project) index: SQLite reads the matching ids first.
         queryset = queryset.filter(
@@ -595,9 +673,11 @@ def project_catalogue(
     """Return the projects ``who`` may see, filtered and searched, newest first.
 
     Newest first is by id (ids grow with creation time): on SQLite the word index's id list is
-    then read in order, with no sort of every match, so the first page stays fast.
+    then read in order, with no sort of every match, so the first page stays fast. The related
+    rows are prefetched (one query each, for the page only), not joined: the planner then sorts
+    the matching projects alone and joins nothing for the thousands a common word matches.
     """
-    queryset = Project.objects.select_related("region", "park", "cluster", "industry")
+    queryset = Project.objects.prefetch_related("region", "park", "cluster", "industry")
     if region is not None:
         queryset = queryset.filter(region__in=region_ids(region))
     if park is not None:

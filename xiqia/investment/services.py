@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.core.text import search_text
+from xiqia.core.uploads import check_document
 from xiqia.investment.models import (
     PIPELINE,
     STEP_DATE_FIELD,
@@ -149,6 +150,9 @@ def project_search_words(project: Project) -> str:
 
 
 def _index_words(project: Project) -> None:
+    """Keep SQLite's word index; PostgreSQL derives its search column itself (migration 0004)."""
+    if connection.vendor == "postgresql":
+        return
     words = set(project.search_text.split())
     ProjectWord.objects.filter(project=project).exclude(word__in=words).delete()
     existing = set(ProjectWord.objects.filter(project=project).values_list("word", flat=True))
@@ -456,23 +460,55 @@ def _link_upgrade(deal: Deal, current: Deal) -> None:
         _set_due_dates(deal)
 
 
-DEAL_EDITABLE_FIELDS = ("officer", "note", "park", "cluster", "title_en")
+DEAL_EDITABLE_FIELDS = ("officer", "note", "park", "cluster", "title_en", "amount")
 
 
 @transaction.atomic
 def deal_update(*, actor: Any, deal: Deal, **changes: Any) -> Deal:
-    """Change what does not affect counting: the officer, the note, park, cluster, English title."""
+    """Correct a recorded deal: officer, note, park, cluster, English title, amount.
+
+    What identifies the deal's chain (investor, region, subject, kind, date, event) is not
+    edited: record an upgrade, or terminate and record anew. A corrected ``amount`` keeps the
+    counting rules: the deal counts its new increment over the signing before it, and the
+    signing after it (if any) its increment over the new amount. The officer must be a district
+    officer of the deal's region. Every change is kept in the deal's history.
+    """
     unknown = set(changes) - set(DEAL_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     if actor is not None:
         _deny_unless(access.allows(actor, access.Action.CHANGE, deal))
-    deal = Deal.objects.select_for_update().select_related("host_region").get(pk=deal.pk)
+    deal = (
+        Deal.objects.select_for_update().select_related("host_region", "previous").get(pk=deal.pk)
+    )
+    errors: dict[str, list[Any]] = {}
+    if "amount" in changes:
+        changes["amount"] = Decimal(changes["amount"])
+        if changes["amount"] <= 0:
+            errors["amount"] = [_("The amount must be more than zero.")]
+    officer = changes.get("officer")
+    if (
+        officer is not None
+        and officer.pk != deal.officer_id
+        and not access.principal_for(officer).covers_region_code(deal.host_region.code)
+    ):
+        errors["officer"] = [_("Choose a district officer of the deal's region.")]
+    if errors:
+        raise ValidationError(errors)
     for name, value in changes.items():
         setattr(deal, name, value)
     _check_in_region(deal.host_region, deal.park, deal.cluster)
+    successor = None
+    if "amount" in changes:
+        deal.counted_amount = deal.amount - (deal.previous.amount if deal.previous else 0)
+        successor = Deal.objects.select_for_update().filter(previous=deal).first()
+    deal.clean_fields(exclude=["previous", "root", "credited_event", "event", "officer"])
     deal._history_user = actor  # type: ignore[attr-defined]
     deal.save()
+    if successor is not None:
+        successor.counted_amount = successor.amount - deal.amount
+        successor._history_user = actor  # type: ignore[attr-defined]
+        successor.save(update_fields=["counted_amount", "updated_at"])
     return deal
 
 
@@ -607,11 +643,17 @@ def deal_document_attach(
     title: str = "",
     origin: str = Origin.ENTERED,
 ) -> DealDocument:
-    """Attach a document (the signed agreement, an annex) to a deal."""
+    """Attach a document (the signed agreement, an annex) to a deal, at signing or later.
+
+    The file must be an accepted document within the size limit (``core.uploads``); it is
+    stored outside the public media and served by a view that checks access to the deal.
+    """
     if actor is not None:
         _deny_unless(access.allows(actor, access.Action.CHANGE, deal))
-    if not file:
-        raise ValidationError({"file": _("Choose a file.")})
+    try:
+        check_document(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     if kind not in DealDocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
     document = DealDocument(

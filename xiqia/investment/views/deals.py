@@ -1,4 +1,5 @@
-"""Signed deals: the officer's list, recording a signing, and the landing pipeline of a deal.
+"""Signed deals: the officer's list, recording and correcting a signing, its documents, and the
+landing pipeline of a deal.
 
 Signed-in users only; what each sees and changes is the access policy's (officers: their
 region). Every change goes through one service; a refusal is shown on the form and changes
@@ -25,7 +26,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiqia.accounts import access
 from xiqia.core.errors import DomainError, add_to_form
 from xiqia.investment import selectors, services
-from xiqia.investment.forms import DealFilterForm, DealForm, FundsForm, MilestoneForm
+from xiqia.investment.forms import (
+    DealDocumentForm,
+    DealEditForm,
+    DealFilterForm,
+    DealForm,
+    FundsForm,
+    MilestoneForm,
+)
 from xiqia.investment.models import (
     PIPELINE,
     STEP_DATE_FIELD,
@@ -35,6 +43,7 @@ from xiqia.investment.models import (
     Milestone,
     Step,
 )
+from xiqia.investment.policies import works_in_a_district
 from xiqia.investment.queries import stage_q
 
 PER_PAGE = 25
@@ -43,7 +52,8 @@ PER_PAGE = 25
 @require_GET
 @login_required
 def deal_list(request: HttpRequest) -> HttpResponse:
-    form = DealFilterForm(request.GET or None)
+    principal = access.principal_for(request.user)
+    form = DealFilterForm(request.GET or None, district_officer=works_in_a_district(principal))
     filters = form.cleaned_data if form.is_valid() else {}
     deals = selectors.deal_list(
         who=request,
@@ -51,6 +61,8 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         cluster=filters.get("cluster"),
         year=filters.get("year"),
         overdue_only=bool(filters.get("overdue")),
+        mine_only=form.mine_only(),
+        related=selectors.DEAL_LIST_RELATED,
     )
     if filters.get("stage"):
         deals = deals.filter(stage_q(filters["stage"]))
@@ -145,8 +157,10 @@ def _render_detail(
     deal: Deal,
     milestone_form: MilestoneForm | None = None,
     funds_form: FundsForm | None = None,
+    document_form: DealDocumentForm | None = None,
 ) -> HttpResponse:
-    can_change = deal.is_current and access.allows(request, access.Action.CHANGE, deal)
+    may_change = access.allows(request, access.Action.CHANGE, deal)
+    can_change = deal.is_current and may_change
     open_pipeline = can_change and deal.status == DealStatus.ACTIVE
     if open_pipeline and milestone_form is None:
         milestone_form = MilestoneForm(
@@ -177,6 +191,8 @@ def _render_detail(
             "can_change": can_change,
             "milestone_form": milestone_form if open_pipeline else None,
             "funds_form": funds_form if can_change else None,
+            "may_change": may_change,
+            "document_form": (document_form or DealDocumentForm()) if may_change else None,
             "section": "deals",
         },
     )
@@ -245,6 +261,49 @@ def funds_record(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _deal(request, pk), funds_form=form)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a recorded deal (officers of its region); the deal's history keeps each change."""
+    deal = _deal(request, pk, access.Action.CHANGE)
+    form = DealEditForm(request.POST or None, who=request, deal=deal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deal_update(actor=request.user, deal=deal, **form.changes())
+        except (ValidationError, DomainError) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The deal was corrected."))
+            return redirect("investment:deal-detail", pk=deal.pk)
+    return render(
+        request, "investment/deal_edit.html", {"form": form, "deal": deal, "section": "deals"}
+    )
+
+
+@require_POST
+@login_required
+def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a document to a recorded deal (officers of its region)."""
+    deal = _deal(request, pk, access.Action.CHANGE)
+    form = DealDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.deal_document_attach(
+                actor=request.user,
+                deal=deal,
+                file=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+            )
+        except (ValidationError, DomainError) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The document was attached."))
+            return redirect("investment:deal-detail", pk=deal.pk)
+    return _render_detail(request, deal, document_form=form)
+
+
 def _file(field_file) -> FileResponse:  # type: ignore[no-untyped-def]
     if not field_file:
         raise Http404
@@ -288,5 +347,7 @@ urlpatterns: list[URLPattern] = [
         milestone_evidence,
         name="milestone-evidence",
     ),
+    path("deals/<int:pk>/edit/", deal_edit, name="deal-edit"),
+    path("deals/<int:pk>/documents/", document_attach, name="deal-document-attach"),
     path("deals/<int:pk>/documents/<int:document>/", document_download, name="deal-document"),
 ]

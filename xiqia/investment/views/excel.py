@@ -16,6 +16,7 @@ from xiqia.accounts import access
 from xiqia.investment import exports, reports, selectors
 from xiqia.investment.forms import CatalogueFilterForm, DealFilterForm
 from xiqia.investment.models import Cluster
+from xiqia.investment.policies import works_in_a_district
 from xiqia.investment.queries import stage_q
 from xiqia.investment.views.dashboards import region_by_code
 
@@ -67,7 +68,8 @@ def projects_xlsx(request: HttpRequest) -> HttpResponse:
 @never_cache
 def deals_xlsx(request: HttpRequest) -> HttpResponse:
     """The deals ``request`` may see, filtered as on the deal list."""
-    form = DealFilterForm(request.GET or None)
+    principal = access.principal_for(request.user)
+    form = DealFilterForm(request.GET or None, district_officer=works_in_a_district(principal))
     filters = form.cleaned_data if form.is_valid() else {}
     deals = selectors.deal_list(
         who=request,
@@ -75,6 +77,7 @@ def deals_xlsx(request: HttpRequest) -> HttpResponse:
         cluster=filters.get("cluster"),
         year=filters.get("year"),
         overdue_only=bool(filters.get("overdue")),
+        mine_only=form.mine_only(),
     )
     if filters.get("stage"):
         deals = deals.filter(stage_q(filters["stage"]))
