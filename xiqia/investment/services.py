@@ -479,7 +479,9 @@ def deal_update(*, actor: Any, deal: Deal, **changes: Any) -> Deal:
     if actor is not None:
         _deny_unless(access.allows(actor, access.Action.CHANGE, deal))
     deal = (
-        Deal.objects.select_for_update().select_related("host_region", "previous").get(pk=deal.pk)
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("host_region", "previous")
+        .get(pk=deal.pk)
     )
     errors: dict[str, list[Any]] = {}
     if "amount" in changes:
