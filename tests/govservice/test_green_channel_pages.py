@@ -246,3 +246,49 @@ def test_pairing_page_shows_the_agreement(gov: GovWorld) -> None:
 
     assert "政务服务“跨省通办”结对共建协议" in html
     assert "data-signed-on" in html and "九龙坡区政务服务中心跨省通办窗口" in html
+
+
+def test_green_channel_figures_match_hand_computed(gov: GovWorld, limits: None) -> None:
+    from xiqia.govservice import selectors
+
+    gov.users["analyst"] = make_user("analyst", Role.ANALYST)
+    officer = gov.users["xd_clerk"]
+    received = at(2025, 9, 26)  # general class: due by the end of 10 October 2025
+    answered = []
+    for answer_day in (9, 13):  # one answered in time, one late
+        item = receive(now=received).request
+        for action in ("dispatch", "handle", "answer"):
+            item = green_channel.request_act(
+                request=item, action=action, actor=officer, text="x", now=at(2025, 10, answer_day)
+            )
+        answered.append(item)
+    EnterpriseRequest.objects.filter(pk__in=[a.pk for a in answered]).update(kind="financing")
+    green_channel.request_receive(  # still open on 20 October: overdue
+        region=region("510114"),
+        kind="policy",
+        enterprise_name="x",
+        contact_name="y",
+        contact_phone="13800138000",
+        subject="s",
+        body="b",
+        actor=None,
+        now=received,
+    )
+    receive("500107", now=at(2025, 10, 20))  # Jiulongpo, talent, not yet due
+
+    xindu = selectors.green_channel_figures(who=officer, now=at(2025, 10, 20, 12))
+    everyone = selectors.green_channel_figures(who=gov.users["analyst"], now=at(2025, 10, 20, 12))
+
+    assert [(r["kind"], r["count"]) for r in xindu.per_kind] == [
+        ("policy", 1),
+        ("complaint", 0),
+        ("financing", 2),
+        ("talent", 0),
+    ]
+    assert (xindu.answered, xindu.answered_within_limit, xindu.open_overdue) == (2, 1, 1)
+    assert xindu.share_within_limit == 0.5
+    assert [r["count"] for r in everyone.per_kind] == [1, 0, 2, 1]
+    assert everyone.open_overdue == 1
+
+    html = client_for(officer).get("/govservice/supervision/").content.decode()
+    assert 'data-green-within="1/2"' in html

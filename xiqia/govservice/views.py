@@ -335,9 +335,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
     if not (principal.is_admin or principal.has(Role.ANALYST, Role.DISTRICT_OFFICER)):
         raise PermissionDenied
     figures = selectors.supervision(who=request)
+    green = selectors.green_channel_figures(who=request)
     per = figures.per_matter_district
     context = {
         "figures": figures,
+        "green": green,
+        "green_share_percent": (
+            round(green.share_within_limit * 100, 1)
+            if green.share_within_limit is not None
+            else None
+        ),
         "share_percent": (
             round(figures.share_within_limit * 100, 1)
             if figures.share_within_limit is not None
