@@ -29,7 +29,8 @@ def kpis(page: Page) -> dict[str, Decimal]:
 
 def evidence(tmp_path: Path, name: str) -> str:
     path = tmp_path / name
-    path.write_bytes(b"%PDF-1.4 evidence")
+    signature = b"\xff\xd8\xff\xe0" if name.endswith(".jpg") else b"%PDF-1.4"
+    path.write_bytes(signature + b" evidence")
     return str(path)
 
 

@@ -60,8 +60,12 @@ class InvestmentWorld:
         return services.deal_record(**values)
 
 
+# The first bytes of a file of each kind the uploads accept (core.uploads checks them).
+SIGNATURES = {"jpg": b"\xff\xd8\xff\xe0", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-1.4"}
+
+
 def evidence(name: str = "licence.pdf") -> ContentFile:
-    return ContentFile(b"%PDF-1.4 evidence", name=name)
+    return ContentFile(SIGNATURES[name.rsplit(".", 1)[-1]] + b" evidence", name=name)
 
 
 def make_event(world: World, title: str, day: int, published: bool = True) -> Event:

@@ -166,7 +166,7 @@ def test_milestones_api_records_a_step_with_its_evidence(inv: InvestmentWorld) -
             "step": "in_production",
             "date": "2021-07-01",
             "evidence_kind": "photo",
-            "evidence": SimpleUploadedFile("photo.jpg", b"jpeg", "image/jpeg"),
+            "evidence": SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0", "image/jpeg"),
         },
     )
 

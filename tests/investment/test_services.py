@@ -447,6 +447,21 @@ def test_deal_upgrade_carries_the_pipeline_and_superseded_deal_is_closed(
     record(contract, "construction_started", datetime.date(2021, 6, 1))
 
 
+def test_milestone_record_refuses_evidence_that_is_not_a_document(inv: InvestmentWorld) -> None:
+    deal = inv.deal()
+    with pytest.raises(ValidationError) as raised:
+        services.milestone_record(
+            actor=None,
+            deal=deal,
+            step="registered",
+            date=datetime.date(2021, 6, 1),
+            evidence=ContentFile(b"#!/bin/sh", name="licence.sh"),
+            evidence_kind="licence",
+        )
+    assert "evidence" in raised.value.error_dict
+    assert Milestone.objects.count() == 0
+
+
 def test_deal_funds_record_keeps_the_latest_report(inv: InvestmentWorld) -> None:
     deal = inv.deal()
     services.deal_funds_record(actor=None, deal=deal, amount=YI, as_of=datetime.date(2021, 12, 31))

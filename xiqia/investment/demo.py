@@ -216,8 +216,10 @@ LAST_MILESTONE_DAY = datetime.date(2025, 12, 31)
 
 
 def _evidence(step: str) -> ContentFile:
+    # A PDF header, so the file passes the upload check like a scanned document would.
     return ContentFile(
-        f"{GENERATED_NOTE_EN} Evidence of step {step}.".encode(), name=f"demo-{step}.txt"
+        f"%PDF-1.4\n% {GENERATED_NOTE_EN} Evidence of step {step}.\n".encode(),
+        name=f"demo-{step}.pdf",
     )
 
 

@@ -553,6 +553,11 @@ def milestone_record(
         errors["step"] = [_("Choose a step of the landing pipeline.")]
     if not evidence:
         errors["evidence"] = [_("Attach the evidence: a licence, a photo or a document.")]
+    else:
+        try:
+            check_document(evidence)
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages
     if evidence_kind not in EvidenceKind.values:
         errors["evidence_kind"] = [_("Say what the evidence is.")]
     if date > _today():
