@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from io import StringIO
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -51,6 +55,24 @@ def _fresh_caches() -> Any:
     yield
     cache.clear()
     forget_gates()
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[str]:
+    """The whole demo, loaded once for a module and rolled back after the module's last test.
+
+    Loading the demo takes seconds; a module that only reads it loads it once. Each test still
+    runs in its own savepoint (the ``db`` fixture) inside this transaction, so what one test
+    writes the next does not see. Yields what ``load_demo`` printed. The demo's files go to a
+    temporary media folder.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    settings = override_settings(MEDIA_ROOT=str(media))
+    with settings, django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def region(code: str, year: int = 2021) -> Region:

@@ -13,7 +13,8 @@ from xiqia.core import personal
 from xiqia.core.origin import Origin
 from xiqia.directory.models import Organisation
 
-pytestmark = pytest.mark.django_db
+# One load for the module (the demo_db fixture), on one worker under pytest-xdist.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def row_counts() -> dict[str, int]:
@@ -30,8 +31,7 @@ def load() -> str:
     return out.getvalue()
 
 
-def test_demo_loader_twice_changes_nothing() -> None:
-    load()
+def test_demo_loader_twice_changes_nothing(demo_db: str) -> None:
     first = row_counts()
     snapshot = sorted(
         Organisation.objects.values_list("name_zh", "name_en", "region__code", "origin")
@@ -46,8 +46,7 @@ def test_demo_loader_twice_changes_nothing() -> None:
     )
 
 
-def test_demo_loads_source_document_facts_as_facts() -> None:
-    load()
+def test_demo_loads_source_document_facts_as_facts(demo_db: str) -> None:
 
     facts = Organisation.objects.filter(origin=Origin.FACT)
     assert facts.get(name_zh="中铝萨帕").region.code == "500107"
@@ -57,8 +56,7 @@ def test_demo_loads_source_document_facts_as_facts() -> None:
     assert facts.filter(kind="park", region__code="500112").count() == 9
 
 
-def test_demo_generated_records_are_marked_and_synthetic() -> None:
-    load()
+def test_demo_generated_records_are_marked_and_synthetic(demo_db: str) -> None:
 
     generated = Organisation.objects.filter(origin=Origin.GENERATED)
     assert generated.count() == 18
@@ -71,8 +69,8 @@ def test_demo_generated_records_are_marked_and_synthetic() -> None:
     assert all(personal.ric.is_valid(p.id_number.reveal()) for p in people)
 
 
-def test_demo_prints_one_account_per_role() -> None:
-    output = load()
+def test_demo_prints_one_account_per_role(demo_db: str) -> None:
+    output = demo_db
 
     for username in (
         "admin",
