@@ -10,12 +10,13 @@ from xiqia.core.origin import Origin
 from xiqia.govservice import demo, services
 from xiqia.govservice.models import Case, CaseState, Matter, Window
 
+# The demo is loaded once for the module (demo_db), on the worker that runs the demo tests.
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture
-def loaded(db: Any) -> None:
-    from django.core.management import call_command
-
-    call_command("load_demo", "--quiet-accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def loaded(demo_db: str, db: Any) -> None:
+    """The whole demo, as ``load_demo`` left it (each test in its own savepoint)."""
 
 
 def test_demo_windows_of_both_districts_are_facts(loaded: None) -> None:
