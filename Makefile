@@ -26,7 +26,9 @@ demo: install
 
 test: install check-chromium lint
 	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
-	XIQIA_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+	XIQIA_ENV=test $(BIN)/pytest $(PYTEST_ARGS) -m "not concurrency"
+	@echo "==> Races and storms, alone on the machine"
+	XIQIA_ENV=test $(BIN)/pytest -m concurrency
 
 lint: install
 	@echo "==> Lint (ruff)"

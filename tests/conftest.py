@@ -31,15 +31,18 @@ hypothesis_settings.load_profile("xiqia")
 
 PASSWORD = "correct-horse-battery-staple"
 
-# Tests that open many database connections at once (races and storms: up to 64 threads each).
-# Under pytest-xdist they all run on one worker, one after another, so two of them never share
-# PostgreSQL's connection limit, and their timing is not disturbed by each other.
+# Tests that open many database connections at once (races and storms: up to 64 threads each)
+# are marked ``concurrency``. ``make test`` runs them on their own after the parallel run
+# (``-m concurrency``, no workers), so nothing else competes for the cores or for PostgreSQL's
+# connections while they run; under pytest-xdist they would all go to one worker.
 CONCURRENCY_MODULES = ("_race.py", "_storm.py")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if str(item.fspath).endswith(CONCURRENCY_MODULES):
+            item.add_marker(pytest.mark.concurrency)
             item.add_marker(pytest.mark.xdist_group("concurrency"))
 
 
