@@ -134,6 +134,27 @@ def test_track_with_wrong_code_refused(gov: GovWorld, limits: None) -> None:
     assert response.status_code == 400
 
 
+def test_track_too_many_attempts_on_one_request_limited(gov: GovWorld, limits: None) -> None:
+    receipt = receive()
+    number = receipt.request.number
+    wrong = "000000" if receipt.verification_code != "000000" else "111111"
+    statuses = [
+        Client(REMOTE_ADDR=f"10.0.0.{i}")
+        .post("/govservice/green-channel/track/", {"number": number, "code": wrong})
+        .status_code
+        for i in range(10)
+    ]
+
+    response = Client(REMOTE_ADDR="10.0.1.1", HTTP_ACCEPT_LANGUAGE="en").post(
+        "/govservice/green-channel/track/", {"number": number, "code": receipt.verification_code}
+    )
+
+    assert statuses == [400] * 10
+    assert response.status_code == 429
+    assert "Too many attempts. Try again in" in response.content.decode()
+    assert "govservice_tracked_request" not in response.wsgi_request.session
+
+
 def test_queue_sorted_by_limit_with_overdue_and_nearly_due(gov: GovWorld, limits: None) -> None:
     from django.utils import timezone
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
 from xiqia.core.errors import DomainError, add_to_form
-from xiqia.govservice import green_channel, selectors
+from xiqia.govservice import green_channel, selectors, tracking
 from xiqia.govservice.forms import (
     RateForm,
     RequestSubmitForm,
@@ -28,7 +28,7 @@ from xiqia.govservice.forms import (
     request_action_form,
 )
 from xiqia.govservice.models import EnterpriseRequest, RequestState
-from xiqia.govservice.ratelimits import submit_wait, track_wait
+from xiqia.govservice.ratelimits import submit_wait
 
 SESSION_KEY = "govservice_tracked_request"
 REFUSALS = (DomainError, ValidationError)
@@ -46,11 +46,7 @@ def request_submit(request: HttpRequest) -> HttpResponse:
         wait = submit_wait(request)
         if wait is not None:
             status = 429
-            form.add_error(
-                None,
-                _("Too many attempts. Try again in %(seconds)s seconds.")
-                % {"seconds": int(wait) + 1},
-            )
+            tracking.add_wait_error(form, wait)
         elif form.is_valid():
             try:
                 receipt = green_channel.request_receive(actor=None, **form.cleaned_data)
@@ -67,30 +63,15 @@ def request_submit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_track(request: HttpRequest) -> HttpResponse:
     """Find a request by its number and verification code (no account needed)."""
-    form = RequestTrackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        wait = track_wait(request, request.POST.get("number", ""))
-        if wait is not None:
-            status = 429
-            form.add_error(
-                None,
-                _("Too many attempts. Try again in %(seconds)s seconds.")
-                % {"seconds": int(wait) + 1},
-            )
-        elif form.is_valid():
-            found = green_channel.request_by_number_and_code(
-                form.cleaned_data["number"], form.cleaned_data["code"]
-            )
-            if found is not None:
-                request.session.cycle_key()
-                request.session[SESSION_KEY] = found.pk
-                return redirect("govservice:request-track-status")
-            status = 400
-            form.add_error(None, _("No request matches this number and verification code."))
-        else:
-            status = 400
-    return render(request, "govservice/request_track.html", {"form": form}, status=status)
+    return tracking.track_page(
+        request,
+        form_class=RequestTrackForm,
+        find=green_channel.request_by_number_and_code,
+        session_key=SESSION_KEY,
+        found_url="govservice:request-track-status",
+        not_found=_("No request matches this number and verification code."),
+        template="govservice/request_track.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])

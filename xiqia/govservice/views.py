@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
 from xiqia.core.errors import DomainError, add_to_form
-from xiqia.govservice import selectors, services
+from xiqia.govservice import selectors, services, tracking
 from xiqia.govservice.forms import (
     FollowUpCloseForm,
     RateForm,
@@ -36,7 +36,6 @@ from xiqia.govservice.models import (
     StaffKind,
     Window,
 )
-from xiqia.govservice.ratelimits import track_wait
 from xiqia.govservice.transitions import ACTION_LABELS, Action
 
 SESSION_KEY = "govservice_tracked_case"
@@ -49,30 +48,15 @@ REFUSALS = (DomainError, ValidationError)
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Find a case by its number and verification code (no account needed)."""
-    form = TrackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        wait = track_wait(request, request.POST.get("number", ""))
-        if wait is not None:
-            status = 429
-            form.add_error(
-                None,
-                _("Too many attempts. Try again in %(seconds)s seconds.")
-                % {"seconds": int(wait) + 1},
-            )
-        elif form.is_valid():
-            case = services.case_by_number_and_code(
-                form.cleaned_data["number"], form.cleaned_data["code"]
-            )
-            if case is not None:
-                request.session.cycle_key()
-                request.session[SESSION_KEY] = case.pk
-                return redirect("govservice:track-status")
-            status = 400
-            form.add_error(None, _("No case matches this number and verification code."))
-        else:
-            status = 400
-    return render(request, "govservice/track.html", {"form": form}, status=status)
+    return tracking.track_page(
+        request,
+        form_class=TrackForm,
+        find=services.case_by_number_and_code,
+        session_key=SESSION_KEY,
+        found_url="govservice:track-status",
+        not_found=_("No case matches this number and verification code."),
+        template="govservice/track.html",
+    )
 
 
 def _tracked(request: HttpRequest) -> Case | None:
