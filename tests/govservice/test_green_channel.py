@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from tests.conftest import region
 from tests.govservice.conftest import SHANGHAI, GovWorld, at
 from xiqia.core.errors import DomainError
-from xiqia.govservice import green_channel
+from xiqia.govservice import green_channel, services
 from xiqia.govservice.models import (
     EnterpriseRequest,
+    FollowUp,
     LimitClass,
     LimitUnit,
     ReminderKind,
@@ -164,6 +166,69 @@ def test_request_path_to_rated_logs_every_step(gov: GovWorld, limits: None) -> N
         ("closed", "rated"),
     ]
     assert not RequestStep.objects.filter(note="答复太慢").exists()  # the staff never see it
+
+
+def closed(actor: Any) -> EnterpriseRequest:
+    request = receive(None).request
+    for action in ("dispatch", "handle", "answer", "close"):
+        request = green_channel.request_act(
+            request=request, action=action, actor=actor, text="新都区金融工作局"
+        )
+    return request
+
+
+@pytest.mark.parametrize("grade", [1, 2])
+def test_request_rate_poor_opens_follow_up(gov: GovWorld, limits: None, grade: int) -> None:
+    request = closed(gov.users["xd_clerk"])
+
+    green_channel.request_act(
+        request=request,
+        action="rate",
+        actor=None,
+        grade=grade,
+        text="答复太慢",
+        now=at(2025, 10, 9),
+    )
+
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.request, follow_up.rating, follow_up.region.code) == (request, None, "510114")
+    assert (follow_up.opened_at, follow_up.closed_at) == (at(2025, 10, 9), None)
+    assert (follow_up.number, follow_up.comment) == (request.number, "答复太慢")
+
+
+@pytest.mark.parametrize("grade", [3, 4, 5])
+def test_request_rate_good_opens_no_follow_up(gov: GovWorld, limits: None, grade: int) -> None:
+    request = closed(gov.users["xd_clerk"])
+
+    green_channel.request_act(request=request, action="rate", actor=None, grade=grade)
+
+    assert FollowUp.objects.count() == 0
+
+
+def test_request_follow_up_closed_by_district_supervisor_only(gov: GovWorld, limits: None) -> None:
+    request = closed(gov.users["xd_clerk"])
+    green_channel.request_act(request=request, action="rate", actor=None, grade=1)
+    follow_up = FollowUp.objects.get()
+
+    for username in ("jlp_supervisor", "xd_clerk"):
+        with pytest.raises(PermissionDenied):
+            services.follow_up_close(
+                follow_up=follow_up, actor=gov.users[username], response="已回访"
+            )
+    services.follow_up_close(
+        follow_up=follow_up, actor=gov.users["xd_supervisor"], response="已回访并说明原因。"
+    )
+
+    follow_up.refresh_from_db()
+    assert (follow_up.response, follow_up.closed_by) == (
+        "已回访并说明原因。",
+        gov.users["xd_supervisor"],
+    )
+
+
+def test_follow_up_without_rating_or_request_refused(gov: GovWorld) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowUp.objects.create(region=region("510114"), opened_at=at(2025, 10, 9))
 
 
 def test_request_dispatch_reclassifies_from_receipt(gov: GovWorld, limits: None) -> None:

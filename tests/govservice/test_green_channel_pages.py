@@ -16,6 +16,7 @@ from xiqia.core.origin import Origin
 from xiqia.govservice import green_channel
 from xiqia.govservice.models import (
     EnterpriseRequest,
+    FollowUp,
     LimitClass,
     LimitUnit,
     PairingAgreement,
@@ -153,6 +154,47 @@ def test_track_too_many_attempts_on_one_request_limited(gov: GovWorld, limits: N
     assert response.status_code == 429
     assert "Too many attempts. Try again in" in response.content.decode()
     assert "govservice_tracked_request" not in response.wsgi_request.session
+
+
+def rated(grade: int, code: str = "510114", officer: Any = None) -> EnterpriseRequest:
+    request = receive(code).request
+    for action in ("dispatch", "handle", "answer", "close"):
+        request = green_channel.request_act(
+            request=request, action=action, actor=officer, text="已答复"
+        )
+    return green_channel.request_act(
+        request=request, action="rate", actor=None, grade=grade, text="答复太慢"
+    )
+
+
+def test_poor_rating_of_request_listed_for_district_supervisor(gov: GovWorld, limits: None) -> None:
+    request = rated(1, officer=gov.users["xd_clerk"])
+
+    xindu = client_for(gov.users["xd_supervisor"]).get("/govservice/follow-ups/")
+    jiulongpo = client_for(gov.users["jlp_supervisor"]).get("/govservice/follow-ups/")
+
+    html = xindu.content.decode()
+    assert xindu.status_code == 200
+    assert f'data-follow-up="{request.number}" data-kind="request"' in html
+    assert "引进焊接工程师" in html and "答复太慢" in html
+    assert "data-follow-up=" not in jiulongpo.content.decode()
+
+
+def test_request_follow_up_close_page_by_supervisor(gov: GovWorld, limits: None) -> None:
+    request = rated(2, officer=gov.users["xd_clerk"])
+    follow_up = FollowUp.objects.get(request=request)
+    client = client_for(gov.users["xd_supervisor"])
+
+    page = client.get(f"/govservice/follow-ups/{follow_up.pk}/close/")
+    closed = client.post(
+        f"/govservice/follow-ups/{follow_up.pk}/close/", {"response": "已回访并说明原因。"}
+    )
+
+    follow_up.refresh_from_db()
+    assert page.status_code == 200
+    assert request.number in page.content.decode()
+    assert (closed.status_code, closed["Location"]) == (302, "/govservice/follow-ups/")
+    assert follow_up.response == "已回访并说明原因。"
 
 
 def test_queue_sorted_by_limit_with_overdue_and_nearly_due(gov: GovWorld, limits: None) -> None:

@@ -12,8 +12,16 @@ from django.utils import timezone
 from tests.conftest import make_user
 from tests.govservice.conftest import GovWorld, at
 from xiqia.accounts.models import Role
-from xiqia.govservice import services
-from xiqia.govservice.models import Case, CaseState, CaseTransition, FollowUp, Rating
+from xiqia.govservice import green_channel, services
+from xiqia.govservice.models import (
+    Case,
+    CaseState,
+    CaseTransition,
+    FollowUp,
+    LimitClass,
+    Rating,
+    TimeLimit,
+)
 
 
 def client_for(user: Any) -> Client:
@@ -303,16 +311,32 @@ QUEUE_QUERIES = 10
 def test_follow_up_list_query_count_constant(
     gov: GovWorld, django_assert_num_queries: Any, rows: int
 ) -> None:
+    TimeLimit.objects.create(limit_class=LimitClass.GENERAL, amount=5, remind_before=1)
     for _ in range(rows):
         case = gov.advance(gov.receive(), CaseState.CLOSED)
         services.case_rate(case=case, grade=1)
+        request = green_channel.request_receive(
+            region=gov.jiulongpo_window.region,
+            kind="policy",
+            enterprise_name="重庆某制造企业",
+            contact_name="李经理",
+            contact_phone="13800138000",
+            subject="用地政策咨询",
+            body="咨询用地政策。",
+            actor=None,
+        ).request
+        for action in ("dispatch", "handle", "answer", "close"):
+            request = green_channel.request_act(
+                request=request, action=action, actor=gov.users["jlp_clerk"], text="已答复"
+            )
+        green_channel.request_act(request=request, action="rate", actor=None, grade=1)
     client = client_for(gov.users["jlp_supervisor"])
     client.get("/govservice/follow-ups/")
 
     with django_assert_num_queries(FOLLOW_UP_QUERIES):
         response = client.get("/govservice/follow-ups/")
 
-    assert response.content.decode().count("data-follow-up=") == rows
+    assert response.content.decode().count("data-follow-up=") == 2 * rows
 
 
 FOLLOW_UP_QUERIES = 6

@@ -179,8 +179,8 @@ class RatingAdmin(ReadOnly, ScopedLogAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(ReadOnly, ScopedAdmin):
-    list_display = ["rating", "region", "opened_at", "closed_at"]
-    list_select_related = ["rating__case", "region"]
+    list_display = ["rating", "request", "region", "opened_at", "closed_at"]
+    list_select_related = ["rating__case", "request", "region"]
 
 
 @admin.register(TimeLimit)

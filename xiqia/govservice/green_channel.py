@@ -33,7 +33,9 @@ from xiqia.core.personal import PersonalKind
 from xiqia.govservice import deadlines
 from xiqia.govservice.models import (
     OPEN_REQUEST_STATES,
+    POOR_GRADES,
     EnterpriseRequest,
+    FollowUp,
     Grade,
     LimitClass,
     LimitUnit,
@@ -233,7 +235,8 @@ def request_act(
 
     ``dispatch`` takes the department as ``text`` and may re-class the request (its time limit
     is then counted again from receipt); ``handle`` the note, ``answer`` the answer; ``rate``
-    (by the enterprise: ``actor`` is ``None``) a grade of the five-grade scale and a comment.
+    (by the enterprise: ``actor`` is ``None``) a grade of the five-grade scale and a comment;
+    a poor grade opens a :class:`FollowUp` for the district's supervisors, as for a case.
     """
     locked = (
         EnterpriseRequest.objects.select_for_update().select_related("region").get(pk=request.pk)
@@ -281,6 +284,9 @@ def request_act(
     locked.save()
     note = "" if action == "rate" else text  # the rating's comment is not shown to the staff
     _step(locked, action=action, from_state=from_state, actor=actor, at=now, note=note)
+    if action == "rate" and locked.grade in POOR_GRADES:
+        # As for a case: the district's supervisors follow a poor rating up.
+        FollowUp.objects.create(request=locked, region=locked.region, opened_at=now)
     return locked
 
 

@@ -472,10 +472,27 @@ class Rating(models.Model):
 
 
 class FollowUp(models.Model):
-    """The follow-up of a poor rating, closed only with a response (整改反馈)."""
+    """The follow-up of a poor rating, closed only with a response (整改反馈).
+
+    The rating is a case's (``rating``) or a green-channel request's (``request``, whose grade
+    is kept on the request itself): exactly one of the two.
+    """
 
     rating = models.OneToOneField(
-        Rating, verbose_name=_("rating"), on_delete=models.CASCADE, related_name="follow_up"
+        Rating,
+        verbose_name=_("rating"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+    )
+    request = models.OneToOneField(
+        "EnterpriseRequest",
+        verbose_name=_("enterprise request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_up",
     )
     region = models.ForeignKey(
         "core.Region",
@@ -505,10 +522,36 @@ class FollowUp(models.Model):
                 condition=Q(closed_at__isnull=True) | ~Q(response=""),
                 name="followup_closed_with_response",
             ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=False, request__isnull=True)
+                | Q(rating__isnull=True, request__isnull=False),
+                name="followup_rating_or_request",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating_id} · {self.opened_at:%Y-%m-%d}"
+        return f"{self.number} · {self.opened_at:%Y-%m-%d}"
+
+    # What the follow-up pages show, alike for a case and a request (select the relations).
+
+    @property
+    def number(self) -> str:
+        return self.request.number if self.request_id else self.rating.case.number
+
+    @property
+    def subject(self) -> str:
+        if self.request_id:
+            return self.request.subject
+        return self.rating.case.matter_version.name
+
+    @property
+    def grade_display(self) -> str:
+        rated = self.request if self.request_id else self.rating
+        return str(rated.get_grade_display())
+
+    @property
+    def comment(self) -> str:
+        return self.request.rating_comment if self.request_id else self.rating.comment
 
 
 # The enterprise green channel (诉求处理) -------------------------------------------------------

@@ -156,10 +156,10 @@ def case_steps(case: Case) -> QuerySet[CaseTransition]:
 
 
 def follow_ups(*, who: Any) -> QuerySet[FollowUp]:
-    """Return the follow-ups of poor ratings the user supervises, open ones first."""
+    """Return the follow-ups of poor case and request ratings the user supervises, open first."""
     return (
         access.scope(who, FollowUp.objects.all())
-        .select_related("rating__case__matter_version", "region", "closed_by")
+        .select_related("rating__case__matter_version", "request", "region", "closed_by")
         .order_by("closed_at", "opened_at")
     )
 

@@ -270,7 +270,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def follow_up_list(request: HttpRequest) -> HttpResponse:
-    """Poor ratings to follow up, for the district's supervisors."""
+    """Poor ratings of cases and green-channel requests to follow up, for the supervisors."""
     items = list(selectors.follow_ups(who=request))
     return render(
         request,
@@ -284,7 +284,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = access.get_object(
         request,
-        FollowUp.objects.select_related("rating__case__matter_version", "region"),
+        FollowUp.objects.select_related("rating__case__matter_version", "request", "region"),
         access.Action.CHANGE,
         pk=pk,
     )
