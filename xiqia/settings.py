@@ -297,6 +297,9 @@ VOUCHER_CLAIM_RATE_IP = env("VOUCHER_CLAIM_RATE_IP", "120/min")
 # Rows a new campaign's stock is split over (xiqia/tourism/stock.py): concurrent claims commit side
 # by side up to this many. A change applies to campaigns saved afterwards.
 VOUCHER_STOCK_SHARDS = env_int("VOUCHER_STOCK_SHARDS", 16)
+# The Redis gate in front of first-come campaigns (xiqia/tourism/gate.py): on with Redis, off when
+# empty. It answers the crowd's refusals without the database; the database stays the truth.
+VOUCHER_GATE_URL = env("VOUCHER_GATE_URL", REDIS_URL)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -117,3 +117,27 @@ def _english() -> Any:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def gate_on(settings: Any, worker_id: str) -> Any:
+    """Turn the Redis gate (xiqia/tourism/gate.py) on, over a Redis database of this test
+    worker's own, emptied before and after; skip where no Redis runs on this machine."""
+    import redis
+
+    from xiqia.tourism import selectors
+
+    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw")) + 1
+    url = f"redis://127.0.0.1:6379/{min(15, 8 + index)}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("the voucher gate needs Redis on 127.0.0.1:6379")
+    client.flushdb()
+    settings.VOUCHER_GATE_URL = url
+    selectors._claim_campaigns.clear()
+    yield client
+    selectors._claim_campaigns.clear()
+    client.flushdb()
+    client.close()

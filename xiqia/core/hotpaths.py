@@ -89,6 +89,8 @@ def _render(status: int, data: Any, headers: dict[str, str] | None = None) -> Ht
     for name, value in (headers or {}).items():
         response[name] = value
     response["X-Frame-Options"] = "DENY"
+    # CommonMiddleware is not on this path: without a length, a keep-alive answer is chunked.
+    response["Content-Length"] = str(len(response.content))
     return response
 
 

@@ -17,7 +17,7 @@ from xiqia.accounts import access
 from xiqia.core.api import ScopedViewSetMixin
 from xiqia.core.errors import DomainError
 from xiqia.core.models import Region
-from xiqia.tourism import selectors, services
+from xiqia.tourism import gate, selectors, services
 from xiqia.tourism.models import Merchant, Voucher
 from xiqia.tourism.ratelimits import CLAIM_THROTTLES
 
@@ -157,11 +157,13 @@ def claim_hot_path(request: Any, body: dict[str, Any], slug: str) -> tuple[int, 
     if waits:
         durations = [wait for wait in waits if wait is not None]
         raise exceptions.Throttled(wait=max(durations, default=None))
-    campaign = (
-        access.scope(request, selectors.campaign_for_claim(), access.Action.VIEW)
-        .filter(slug=slug)
-        .first()
-    )
+    campaign = selectors.published_campaign_for_claim(slug) if gate.enabled() else None
+    if campaign is None or not gate.applies(campaign):
+        campaign = (
+            access.scope(request, selectors.campaign_for_claim(), access.Action.VIEW)
+            .filter(slug=slug)
+            .first()
+        )
     if campaign is None:
         return None
     data = ClaimInput(data=body)

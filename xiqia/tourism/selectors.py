@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,32 @@ def campaign_for_claim() -> QuerySet[VoucherCampaign]:
     return stock.with_left(VoucherCampaign.objects.all()).prefetch_related(
         Prefetch("eligible_regions", queryset=Region.objects.order_by("code"))
     )
+
+
+# Published campaigns as claims read them, kept in each process for a moment: a flash crowd
+# asks for the same campaign thousands of times a second. A published campaign is visible to
+# everyone (VoucherCampaignPolicy), so the copy needs no scope; a change to it (unpublished, a
+# new claim window) reaches claims within CLAIM_CAMPAIGN_SECONDS. No stock is kept here.
+CLAIM_CAMPAIGN_SECONDS = 1.0
+_claim_campaigns: dict[str, tuple[float, VoucherCampaign]] = {}
+
+
+def published_campaign_for_claim(slug: str) -> VoucherCampaign | None:
+    """Return the published campaign ``slug`` with its eligible districts, or None."""
+    now = time.monotonic()
+    hit = _claim_campaigns.get(slug)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    campaign = (
+        VoucherCampaign.objects.filter(slug=slug, is_published=True)
+        .prefetch_related(Prefetch("eligible_regions", queryset=Region.objects.order_by("code")))
+        .first()
+    )
+    if campaign is None:
+        _claim_campaigns.pop(slug, None)
+        return None
+    _claim_campaigns[slug] = (now + CLAIM_CAMPAIGN_SECONDS, campaign)
+    return campaign
 
 
 def campaign_get(*, who: Any, slug: str) -> VoucherCampaign:

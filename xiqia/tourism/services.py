@@ -32,7 +32,7 @@ from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.core.personal import PersonalKind
-from xiqia.tourism import lottery, stock
+from xiqia.tourism import gate, lottery, stock
 from xiqia.tourism.models import (
     AllocationMode,
     DiscountDecision,
@@ -89,6 +89,7 @@ def campaign_save(*, campaign: VoucherCampaign, actor: Any) -> VoucherCampaign:
     campaign._history_user = actor
     campaign.save()
     stock.set_left(campaign, campaign.total_count - issued)
+    gate.forget(campaign.pk)
     campaign.__dict__.pop("stock_left", None)
     return campaign
 
@@ -129,6 +130,37 @@ def _check_eligible(campaign: VoucherCampaign, residence_region: Region | None) 
         )
 
 
+def _claimable(
+    *,
+    campaign: VoucherCampaign,
+    holder_name: str,
+    id_number: str,
+    residence_region: Region | None,
+    holder: Any,
+    actor: Any,
+    now: datetime.datetime | None,
+) -> tuple[str, str, datetime.datetime]:
+    """Check a first-come claim as far as it can be without the stock: return the cleaned name,
+    the cleaned ID number and the time of the claim (the server clock for requests)."""
+    if actor is not None and holder != actor:
+        raise PermissionDenied
+    name = _clean_name(holder_name)
+    number = _clean_id_number(id_number)
+    if actor is not None and not campaign.is_published:
+        raise DomainError(_("This campaign is not open."), code="claim_closed")
+    if campaign.allocation_mode != AllocationMode.FCFS:
+        raise DomainError(
+            _("This campaign is allocated by lottery: register for the draw instead."),
+            code="lottery_campaign",
+        )
+    now = timezone.now() if (now is None or actor is not None) else now
+    if now < campaign.claim_opens_at:
+        raise DomainError(_("Claiming has not opened yet."), code="claim_not_open")
+    if now >= campaign.claim_closes_at:
+        raise DomainError(_("Claiming has closed."), code="claim_closed")
+    return name, number, now
+
+
 @transaction.atomic
 def voucher_claim(
     *,
@@ -147,22 +179,15 @@ def voucher_claim(
     clock. Refusals: invalid name or ID (checksum, region code), not open, not eligible,
     already claimed, sold out, busy.
     """
-    if actor is not None and holder != actor:
-        raise PermissionDenied
-    name = _clean_name(holder_name)
-    number = _clean_id_number(id_number)
-    if actor is not None and not campaign.is_published:
-        raise DomainError(_("This campaign is not open."), code="claim_closed")
-    if campaign.allocation_mode != AllocationMode.FCFS:
-        raise DomainError(
-            _("This campaign is allocated by lottery: register for the draw instead."),
-            code="lottery_campaign",
-        )
-    now = timezone.now() if (now is None or actor is not None) else now
-    if now < campaign.claim_opens_at:
-        raise DomainError(_("Claiming has not opened yet."), code="claim_not_open")
-    if now >= campaign.claim_closes_at:
-        raise DomainError(_("Claiming has closed."), code="claim_closed")
+    name, number, now = _claimable(
+        campaign=campaign,
+        holder_name=holder_name,
+        id_number=id_number,
+        residence_region=residence_region,
+        holder=holder,
+        actor=actor,
+        now=now,
+    )
     if campaign.remaining == 0:
         # Stock only ever falls (save for an administrator raising the total), so a zero read
         # with the campaign is final: refuse without touching the hot row.
@@ -269,6 +294,10 @@ def voucher_claim_idempotent(
     while the first request is still running: 409. A refused claim frees its key.
     """
     campaign = claim["campaign"]
+    if gate.applies(campaign):
+        answer = _claim_through_gate(key=key, request_hash=request_hash, holder=holder, **claim)
+        if answer is not None:
+            return answer
     if campaign.remaining == 0 and not IdempotencyKey.objects.filter(user=holder, key=key).exists():
         # The crowd after the last voucher: sold out is final (stock only falls, save for an
         # administrator raising the total) and a refusal keeps no key, so answer with the
@@ -311,6 +340,130 @@ def voucher_claim_idempotent(
     except BaseException:
         IdempotencyKey.objects.filter(pk=record.pk, completed=False).delete()
         raise
+    return voucher, False
+
+
+def _replay(record: IdempotencyKey, request_hash: str) -> tuple[Voucher, bool]:
+    if record.request_hash != request_hash:
+        raise Unprocessable(
+            _("This Idempotency-Key was already used with a different request."),
+            code="idempotency_key_reused",
+        )
+    if record.completed and record.voucher is not None:
+        return record.voucher, True
+    raise Conflict(
+        _("The first request with this Idempotency-Key is still being processed."),
+        code="request_in_flight",
+    )
+
+
+def _idempotency_key_exists(user_pk: int, key: str) -> bool:
+    """Whether a user has sent ``key`` before: plain SQL, as the crowd asks it on every retry."""
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE user_id = %s AND key = %s",  # noqa: S608 (a name)
+            [user_pk, key],
+        )
+        return cursor.fetchone() is not None
+
+
+def _claim_through_gate(
+    *,
+    key: str,
+    request_hash: str,
+    holder: Any,
+    campaign: VoucherCampaign,
+    holder_name: str,
+    id_number: str,
+    residence_region: Region | None = None,
+    origin: str = Origin.ENTERED,
+) -> tuple[Voucher, bool] | None:
+    """:func:`voucher_claim_idempotent` through the Redis gate (``xiqia/tourism/gate.py``).
+
+    The same answers as the database path: refusals of the input and of the campaign first,
+    then the key, then the person and the stock (from the gate; the database has the last
+    word on an admitted claim). Returns None when the gate is cold: take the database path.
+    """
+    name, number, now = _claimable(
+        campaign=campaign,
+        holder_name=holder_name,
+        id_number=id_number,
+        residence_region=residence_region,
+        holder=holder,
+        actor=holder,
+        now=None,
+    )
+    _check_eligible(campaign, residence_region)
+    digest = personal.digest(PersonalKind.ID_NUMBER, number)
+    ticket = {"campaign_pk": campaign.pk, "digest": digest, "user_pk": holder.pk, "key": key}
+    verdict, detail = gate.admit(request_hash=request_hash, **ticket)
+    if verdict == "cold":
+        if not gate.build(campaign):  # Redis away, or another process is building it
+            return None
+        verdict, detail = gate.admit(request_hash=request_hash, **ticket)
+        if verdict == "cold":
+            return None
+    if verdict == "reused":
+        raise Unprocessable(
+            _("This Idempotency-Key was already used with a different request."),
+            code="idempotency_key_reused",
+        )
+    if verdict == "in_flight":
+        raise Conflict(
+            _("The first request with this Idempotency-Key is still being processed."),
+            code="request_in_flight",
+        )
+    if verdict == "replay":
+        return Voucher.objects.select_related("campaign").get(pk=int(detail)), True
+    if verdict == "claimed":
+        # A key older than the gate's memory of it is answered from the database. The crowd's
+        # second tries carry new keys: one plain indexed look-up tells them apart.
+        if _idempotency_key_exists(holder.pk, key):
+            record = IdempotencyKey.objects.select_related("voucher").get(user=holder, key=key)
+            return _replay(record, request_hash)
+        raise _already_claimed(campaign)
+    if verdict == "pending":
+        raise busy()
+    if verdict == "sold_out":
+        if detail not in {"", "0"}:
+            gate.sweep_if_due(campaign)
+        raise _sold_out()
+    outcome, voucher = "refused", None
+    try:
+        with transaction.atomic():
+            voucher = _issue(
+                campaign=campaign,
+                holder=holder,
+                holder_name=name,
+                number=number,
+                residence_region=residence_region,
+                now=now,
+                origin=origin,
+            )
+            IdempotencyKey.objects.create(
+                user=holder,
+                key=key,
+                request_hash=request_hash,
+                completed=True,
+                voucher=voucher,
+                response_status=201,
+                created_at=now,
+            )
+        outcome = "issued"
+    except IntegrityError:
+        # The key was used on the database path while the gate was cold: answer from there.
+        return None
+    except DomainError as exc:
+        outcome = {"sold_out": "sold_out", "already_claimed": "claimed"}.get(exc.code, "refused")
+        raise
+    finally:
+        gate.settle(
+            outcome=outcome,
+            request_hash=request_hash,
+            voucher_pk=voucher.pk if outcome == "issued" and voucher else None,
+            **ticket,
+        )
     return voucher, False
 
 

@@ -1,0 +1,235 @@
+"""The Redis gate in front of first-come claims (xiqia/tourism/gate.py), on a real Redis.
+
+The claim API's own tests run again through the gate (``test_gate_api.py``); these are the gate's
+own promises: the crowd's refusals cost no database work, the database keeps the last word
+whatever Redis holds, and reconciliation gives back what a dead claim took.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import make_user
+from tests.tourism.conftest import ALICE_ID, BOB_ID, CAROL_ID, TourismWorld, make_campaign
+from xiqia.core import personal
+from xiqia.core.errors import DomainError
+from xiqia.core.personal import PersonalKind
+from xiqia.tourism import gate, selectors, services, stock
+from xiqia.tourism.models import IdempotencyKey, Voucher
+
+pytestmark = pytest.mark.usefixtures("gate_on")
+
+
+def claim(tw: TourismWorld, number: str, key: str, holder: Any = None, **extra: Any) -> Any:
+    campaign = extra.pop("campaign", tw.campaign)
+    body = {"holder_name": "张三", "id_number": number}
+    return services.voucher_claim_idempotent(
+        key=key,
+        request_hash=services.claim_request_hash(campaign=campaign, body=body),
+        holder=holder or tw.resident,
+        campaign=campaign,
+        **body,
+        **extra,
+    )
+
+
+def left_in_gate(redis: Any, campaign: Any) -> int:
+    return int(redis.get(f"xiqia:tourism:gate:{campaign.pk}:left"))
+
+
+def digest(number: str) -> str:
+    return personal.digest(PersonalKind.ID_NUMBER, number)
+
+
+def test_first_claim_builds_the_gate_from_the_database(tw: TourismWorld, gate_on: Any) -> None:
+    services.voucher_claim(campaign=tw.campaign, holder_name="李四", id_number=BOB_ID)
+
+    voucher, replayed = claim(tw, ALICE_ID, "k1")  # cold: built (9 left), then through it
+    second, _ = claim(tw, CAROL_ID, "k2", holder=make_user("carol"))
+
+    assert not replayed and voucher.pk and second.pk
+    assert Voucher.objects.filter(campaign=tw.campaign).count() == 3
+    assert left_in_gate(gate_on, tw.campaign) == 7 == tw.campaign.remaining
+    claimed = {m.decode() for m in gate_on.smembers(f"xiqia:tourism:gate:{tw.campaign.pk}:claimed")}
+    assert claimed == {digest(BOB_ID), digest(ALICE_ID), digest(CAROL_ID)}
+
+
+def test_second_try_and_sold_out_are_answered_without_writing(
+    tw: TourismWorld, gate_on: Any
+) -> None:
+    campaign = make_campaign(slug="one-left", total=1)
+    claim(tw, BOB_ID, "warm", holder=make_user("bob"), campaign=campaign)  # builds the gate
+    with pytest.raises(DomainError):
+        claim(tw, ALICE_ID, "k1", campaign=campaign)
+
+    bob_again, carol = make_user("bob2"), make_user("carol")
+    campaign = selectors.published_campaign_for_claim("one-left")  # as the API reads it
+
+    with CaptureQueriesContext(connection) as again, pytest.raises(DomainError) as refused:
+        claim(tw, BOB_ID, "k2", holder=bob_again, campaign=campaign)
+    with CaptureQueriesContext(connection) as late, pytest.raises(DomainError) as sold_out:
+        claim(tw, CAROL_ID, "k3", holder=carol, campaign=campaign)
+
+    assert refused.value.code == "already_claimed"
+    # One look-up: is this Idempotency-Key known from before the gate?
+    assert [q["sql"].split()[0] for q in again.captured_queries] == ["SELECT"]
+    assert sold_out.value.code == "sold_out"
+    assert len(late.captured_queries) == 0
+    assert Voucher.objects.filter(campaign=campaign).count() == 1
+    assert not IdempotencyKey.objects.filter(key__in=["k2", "k3"]).exists()
+
+
+def test_the_database_has_the_last_word_when_the_gate_counts_too_many(
+    tw: TourismWorld, gate_on: Any
+) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate: 9 left
+    stock.set_left(tw.campaign, 1)  # the database knows better than the gate
+    gate_on.set(f"xiqia:tourism:gate:{tw.campaign.pk}:left", 100)
+
+    claim(tw, ALICE_ID, "k1")
+    with pytest.raises(DomainError) as refused:
+        claim(tw, CAROL_ID, "k2", holder=make_user("carol"))
+
+    assert refused.value.code == "sold_out"
+    assert Voucher.objects.filter(campaign=tw.campaign).count() == 2
+    assert tw.campaign.remaining == 0
+    assert left_in_gate(gate_on, tw.campaign) == 0  # the gate follows the database
+
+
+def test_a_person_already_in_the_database_is_refused_and_remembered(
+    tw: TourismWorld, gate_on: Any
+) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate
+    # Alice claims on a page (no gate) after the gate was built: the gate does not know her.
+    services.voucher_claim(campaign=tw.campaign, holder_name="张三", id_number=ALICE_ID)
+
+    with pytest.raises(DomainError) as refused:
+        claim(tw, ALICE_ID, "k1")
+
+    assert refused.value.code == "already_claimed"
+    assert gate_on.sismember(f"xiqia:tourism:gate:{tw.campaign.pk}:claimed", digest(ALICE_ID))
+    # The count she was admitted with went back; her page claim is one the gate never saw,
+    # so it counts one too many (harmless: the database decides) until reconciled.
+    assert (left_in_gate(gate_on, tw.campaign), tw.campaign.remaining) == (9, 8)
+    assert gate.reconcile(tw.campaign)["aligned"] == 1
+    assert left_in_gate(gate_on, tw.campaign) == 8
+
+
+def test_reconcile_gives_back_what_a_dead_claim_took(tw: TourismWorld, gate_on: Any) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate: 9 left
+    # A process admitted two claims and died before its database wrote them; a third was
+    # written but died before settling.
+    for number, user in [(ALICE_ID, 1), (CAROL_ID, 2)]:
+        verdict, _ = gate.admit(
+            campaign_pk=tw.campaign.pk,
+            digest=digest(number),
+            user_pk=user,
+            key="x",
+            request_hash="h",
+        )
+        assert verdict == "admitted"
+    third = "110101199003070011"
+    gate.admit(
+        campaign_pk=tw.campaign.pk, digest=digest(third), user_pk=3, key="x", request_hash="h"
+    )
+    services.voucher_claim(campaign=tw.campaign, holder_name="王五", id_number=third)
+    assert left_in_gate(gate_on, tw.campaign) == 6
+
+    fresh = gate.reconcile(tw.campaign)  # nothing is stale yet: nothing happens
+    result = gate.reconcile(tw.campaign, stale_after_ms=-1)
+
+    assert fresh == {"released": 0, "confirmed": 0, "aligned": 0}
+    assert result == {"released": 2, "confirmed": 1, "aligned": 0}
+    assert left_in_gate(gate_on, tw.campaign) == 8 == tw.campaign.remaining
+    assert gate_on.sismember(f"xiqia:tourism:gate:{tw.campaign.pk}:claimed", digest(third))
+    # Alice can claim again: her dead admission no longer holds her.
+    voucher, _ = claim(tw, ALICE_ID, "k1")
+    assert voucher.pk
+
+
+def test_reconcile_aligns_an_idle_gate_with_the_database(tw: TourismWorld, gate_on: Any) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))
+    gate_on.set(f"xiqia:tourism:gate:{tw.campaign.pk}:left", 2)  # a leak of 7
+
+    with pytest.raises(DomainError):
+        for i, number in enumerate([ALICE_ID, CAROL_ID, "110101199003070011"]):
+            claim(tw, number, f"k{i}", holder=make_user(f"p{i}"))
+    result = gate.reconcile(tw.campaign)
+
+    assert result["aligned"] == 1
+    assert left_in_gate(gate_on, tw.campaign) == tw.campaign.remaining == 7
+
+
+def test_sold_out_with_stale_admissions_reconciles_by_itself(
+    tw: TourismWorld, gate_on: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = make_campaign(slug="two", total=2)
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"), campaign=campaign)  # 1 left
+    gate.admit(
+        campaign_pk=campaign.pk, digest=digest(CAROL_ID), user_pk=9, key="x", request_hash="h"
+    )  # dies: the gate now says sold out
+    monkeypatch.setattr(gate, "STALE_AFTER_MS", -1)
+
+    with pytest.raises(DomainError) as first:
+        claim(tw, ALICE_ID, "k1", campaign=campaign)
+    voucher, _ = claim(tw, ALICE_ID, "k2", campaign=campaign)
+
+    assert first.value.code == "sold_out"  # the answer the gate had, while it swept
+    assert voucher.pk and campaign.remaining == 0
+
+
+def test_flushed_redis_falls_back_to_the_database_and_rebuilds(
+    tw: TourismWorld, gate_on: Any
+) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))
+    gate_on.flushdb()
+
+    with pytest.raises(DomainError) as refused:
+        claim(tw, BOB_ID, "k1", holder=make_user("bob2"))  # cold: the database refuses
+    claim(tw, ALICE_ID, "k2")
+
+    assert refused.value.code == "already_claimed"
+    assert left_in_gate(gate_on, tw.campaign) == 8 == tw.campaign.remaining
+    assert gate_on.sismember(f"xiqia:tourism:gate:{tw.campaign.pk}:claimed", digest(BOB_ID))
+
+
+def test_no_redis_means_the_database_path(tw: TourismWorld, gate_on: Any, settings: Any) -> None:
+    settings.VOUCHER_GATE_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    voucher, _ = claim(tw, ALICE_ID, "k1")
+    with pytest.raises(DomainError) as refused:
+        claim(tw, ALICE_ID, "k2")
+
+    assert voucher.pk and refused.value.code == "already_claimed"
+    assert tw.campaign.remaining == 9
+
+
+def test_a_new_total_drops_the_gate(
+    tw: TourismWorld, gate_on: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))
+    assert left_in_gate(gate_on, tw.campaign) == 9
+
+    tw.campaign.total_count = 20
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_save(campaign=tw.campaign, actor=None)
+    claim(tw, ALICE_ID, "k1")  # cold: rebuilt from the database, then through it
+    claim(tw, CAROL_ID, "k2", holder=make_user("carol"))
+
+    assert left_in_gate(gate_on, tw.campaign) == 17 == tw.campaign.remaining
+
+
+def test_keys_hold_no_id_number_name_or_token(tw: TourismWorld, gate_on: Any) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))
+    claim(tw, ALICE_ID, "k1")
+
+    dump = b" ".join(
+        key + b" " + b" ".join(sorted(gate_on.smembers(key)) if gate_on.type(key) == b"set" else [])
+        for key in gate_on.keys("*")
+    )
+    for secret in (ALICE_ID, BOB_ID, "张三", "k1"):
+        assert secret.encode() not in dump
