@@ -233,3 +233,29 @@ def test_keys_hold_no_id_number_name_or_token(tw: TourismWorld, gate_on: Any) ->
     )
     for secret in (ALICE_ID, BOB_ID, "张三", "k1"):
         assert secret.encode() not in dump
+
+
+def test_reconcile_command_reports_each_campaign(tw: TourismWorld, gate_on: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))
+    gate_on.set(f"xiqia:tourism:gate:{tw.campaign.pk}:left", 3)
+    out = StringIO()
+
+    call_command("reconcile_voucher_gates", stdout=out)
+
+    assert out.getvalue() == (
+        f"{tw.campaign.slug}: 0 given back, 0 confirmed, count aligned: yes\n"
+    )
+    assert left_in_gate(gate_on, tw.campaign) == 9
+
+
+def test_reconcile_command_refuses_without_a_gate(settings: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    settings.VOUCHER_GATE_URL = ""
+
+    with pytest.raises(CommandError, match="gate is off"):
+        call_command("reconcile_voucher_gates")

@@ -126,23 +126,24 @@ class HotPathMiddleware:
             return None
         request.user = user
         language = translation.get_language_from_request(request)
-        translation.activate(language)
         HistoricalRecords.context.request = request
+        # The language for this answer only: the worker's next request starts afresh.
         try:
-            try:
-                outcome = handler(request, body, **kwargs)
-            except REFUSALS as exc:
-                from xiqia.core.api import exception_handler
+            with translation.override(language):
+                try:
+                    outcome = handler(request, body, **kwargs)
+                except REFUSALS as exc:
+                    from xiqia.core.api import exception_handler
 
-                error = exception_handler(exc, {"request": request})
-                if error is None:  # not a refusal the API knows: the usual 500
-                    raise
-                headers = {k: v for k, v in error.items() if k.lower() != "content-type"}
-                response = _render(error.status_code, error.data, headers=headers)
-            else:
-                if outcome is None:
-                    return None
-                response = _render(*outcome)
+                    error = exception_handler(exc, {"request": request})
+                    if error is None:  # not a refusal the API knows: the usual 500
+                        raise
+                    headers = {k: v for k, v in error.items() if k.lower() != "content-type"}
+                    response = _render(error.status_code, error.data, headers=headers)
+                else:
+                    if outcome is None:
+                        return None
+                    response = _render(*outcome)
         finally:
             del HistoricalRecords.context.request
         response["Content-Language"] = language
