@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xiqia.accounts import services
 from xiqia.accounts.models import User
@@ -159,3 +161,37 @@ def test_scrub_masks_numbers_inside_text() -> None:
 )
 def test_mask_name_keeps_only_the_first_character(name: str, masked: str) -> None:
     assert personal.mask_name(name) == masked
+
+
+_PREFIXES = ["510213", "510125", "500107", "110101", "500112", "999999", "000000"]
+
+
+@given(
+    prefix=st.one_of(st.sampled_from(_PREFIXES), st.from_regex(r"\A[0-9]{6}\Z")),
+    year=st.integers(1880, 2035),
+    month=st.integers(0, 13),
+    day=st.integers(0, 32),
+    serial=st.integers(0, 999),
+    check=st.one_of(st.none(), st.sampled_from("0123456789X")),
+)
+def test_id_number_check_agrees_with_stdnum(
+    prefix: str, year: int, month: int, day: int, serial: int, check: str | None
+) -> None:
+    """The remembered region look-up decides exactly as ``ric.validate`` does."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError as StdnumValidationError
+
+    body = f"{prefix}{year}{month:02d}{day:02d}{serial:03d}"
+    number = body + (check or ric.calc_check_digit(body + "0"))
+    try:
+        ric.validate(number)
+        expected = True
+    except (StdnumValidationError, KeyError):  # stdnum's KeyError: an entry with no county
+        expected = False
+    try:
+        personal.validate(personal.PersonalKind.ID_NUMBER, number)
+        ours = True
+    except ValidationError:
+        ours = False
+
+    assert ours == expected

@@ -58,12 +58,39 @@ def normalise(kind: str, raw: str) -> str:
     raise ValueError(f"unknown personal data kind {kind!r}")
 
 
+@lru_cache(maxsize=8192)
+def _region_code_valid_in(prefix: str, year: str) -> bool:
+    """Whether python-stdnum knows the region code ``prefix`` as assigned in ``year``.
+
+    ``ric.validate`` looks the code up in its region table every time, the costliest part of a
+    check; a flash crowd asks the same few hundred codes again and again. The key is the region
+    code and the year, never a person's number.
+    """
+    try:
+        ric.get_birth_place(f"{prefix}{year}01010000")
+    except (StdnumValidationError, KeyError):  # KeyError: a table entry without a county
+        return False
+    return True
+
+
+def _validate_id_number(value: str) -> None:
+    """``ric.validate`` (length, digits, check digit, birth date, region code in force at birth),
+    with the region look-up remembered per code and year."""
+    if len(value) != 18 or not value[:-1].isdigit() or not value[:-1].isascii():
+        raise StdnumValidationError
+    if value[-1] != ric.calc_check_digit(value):
+        raise StdnumValidationError
+    ric.get_birth_date(value)
+    if not _region_code_valid_in(value[:6], value[6:10]):
+        raise StdnumValidationError
+
+
 def validate(kind: str, raw: str) -> str:
     """Return the normalised value, or raise a translated ``ValidationError``."""
     value = normalise(kind, raw)
     if kind == PersonalKind.ID_NUMBER:
         try:
-            ric.validate(value)
+            _validate_id_number(value)
         except StdnumValidationError as exc:
             raise ValidationError(
                 _("This is not a valid resident ID number (check digit or region code)."),
