@@ -259,3 +259,30 @@ def test_reconcile_command_refuses_without_a_gate(settings: Any) -> None:
 
     with pytest.raises(CommandError, match="gate is off"):
         call_command("reconcile_voucher_gates")
+
+
+def test_claim_limits_slide_in_one_redis_script(
+    tw: TourismWorld, gate_on: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test import RequestFactory
+
+    from xiqia.tourism import ratelimits
+
+    settings.VOUCHER_CLAIM_RATE_ACCOUNT = "2/min"
+    settings.VOUCHER_CLAIM_RATE_IP = "100/min"
+    clock = [1_000_000.0]
+    monkeypatch.setattr(ratelimits.time, "time", lambda: clock[0])
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
+    request.user = tw.resident
+
+    def wait_after(seconds: float) -> float | None:
+        clock[0] += seconds
+        return ratelimits.claim_wait(request)
+
+    assert wait_after(0) is None
+    assert wait_after(10) is None
+    assert wait_after(5) == 45.0  # the first try leaves the window at 60 s
+    assert wait_after(45.001) is None  # it has left: one more
+    assert wait_after(0) == 9.999
+    # The address recorded every try, refused ones too; the first has left its window.
+    assert gate_on.zcard("xiqia:tourism:claim-rate:ip:203.0.113.9") == 4

@@ -19,7 +19,7 @@ from xiqia.core.errors import DomainError
 from xiqia.core.models import Region
 from xiqia.tourism import gate, selectors, services
 from xiqia.tourism.models import Merchant, Voucher
-from xiqia.tourism.ratelimits import CLAIM_THROTTLES
+from xiqia.tourism.ratelimits import CLAIM_THROTTLES, claim_wait
 
 
 class CampaignOutput(serializers.Serializer):
@@ -149,14 +149,9 @@ def claim_hot_path(request: Any, body: dict[str, Any], slug: str) -> tuple[int, 
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > 100:
         return None
-    waits = []
-    for throttle_class in CLAIM_THROTTLES:
-        throttle = throttle_class()
-        if not throttle.allow_request(request, None):
-            waits.append(throttle.wait())
-    if waits:
-        durations = [wait for wait in waits if wait is not None]
-        raise exceptions.Throttled(wait=max(durations, default=None))
+    wait = claim_wait(request)
+    if wait is not None:
+        raise exceptions.Throttled(wait=wait)
     campaign = selectors.published_campaign_for_claim(slug) if gate.enabled() else None
     if campaign is None or not gate.applies(campaign):
         campaign = (

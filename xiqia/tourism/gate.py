@@ -135,6 +135,7 @@ def _client() -> Any:
             client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
             _state.update(
                 url=url,
+                scripts={},
                 client=client,
                 admit=client.register_script(ADMIT),
                 settle=client.register_script(SETTLE),
@@ -142,6 +143,18 @@ def _client() -> Any:
                 align=client.register_script(ALIGN),
             )
         return _state["client"]
+
+
+def script(source: str) -> Any:
+    """Return the Lua script ``source`` registered on the gate's Redis, or None when off."""
+    client = _client()
+    if client is None:
+        return None
+    with _lock:
+        scripts = _state["scripts"]
+        if source not in scripts:
+            scripts[source] = client.register_script(source)
+        return scripts[source]
 
 
 def enabled() -> bool:
