@@ -67,6 +67,11 @@ def test_scan_twice_then_already_in_the_request_language(fair_world: FairWorld, 
     assert "已" in second.json()["message"]
     assert second["Content-Language"] == "zh-hans"
     assert CheckIn.objects.count() == 1
+    # The same security headers both ways, and a length (a kept-alive answer is not chunked).
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert second[name], name
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
+    assert int(second["Content-Length"]) == len(second.content)
 
 
 def test_scan_unknown_badge_is_refused_with_a_reason(fair_world: FairWorld, way: str) -> None:

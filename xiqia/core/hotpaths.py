@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from csp.utils import build_policy
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -89,6 +90,8 @@ def _render(status: int, data: Any, headers: dict[str, str] | None = None) -> Ht
     for name, value in (headers or {}).items():
         response[name] = value
     response["X-Frame-Options"] = "DENY"
+    # The policy CSPMiddleware gives every other answer (it is further down the stack).
+    response["Content-Security-Policy"] = build_policy()
     # CommonMiddleware is not on this path: without a length, a keep-alive answer is chunked.
     response["Content-Length"] = str(len(response.content))
     return response
