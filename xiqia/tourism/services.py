@@ -314,10 +314,7 @@ def voucher_claim_idempotent(
     except IntegrityError:
         record = IdempotencyKey.objects.select_related("voucher").get(user=holder, key=key)
         if record.request_hash != request_hash:
-            raise Unprocessable(
-                _("This Idempotency-Key was already used with a different request."),
-                code="idempotency_key_reused",
-            ) from None
+            raise _key_reused() from None
         if record.completed and record.voucher is not None:
             return record.voucher, True
         taken_over = (
@@ -327,10 +324,7 @@ def voucher_claim_idempotent(
             ).update(created_at=now)
         )
         if not taken_over:
-            raise Conflict(
-                _("The first request with this Idempotency-Key is still being processed."),
-                code="request_in_flight",
-            ) from None
+            raise _key_in_flight() from None
     try:
         with transaction.atomic():
             voucher = voucher_claim(holder=holder, actor=holder, **claim)
@@ -343,18 +337,26 @@ def voucher_claim_idempotent(
     return voucher, False
 
 
-def _replay(record: IdempotencyKey, request_hash: str) -> tuple[Voucher, bool]:
-    if record.request_hash != request_hash:
-        raise Unprocessable(
-            _("This Idempotency-Key was already used with a different request."),
-            code="idempotency_key_reused",
-        )
-    if record.completed and record.voucher is not None:
-        return record.voucher, True
-    raise Conflict(
+def _key_reused() -> Unprocessable:
+    return Unprocessable(
+        _("This Idempotency-Key was already used with a different request."),
+        code="idempotency_key_reused",
+    )
+
+
+def _key_in_flight() -> Conflict:
+    return Conflict(
         _("The first request with this Idempotency-Key is still being processed."),
         code="request_in_flight",
     )
+
+
+def _replay(record: IdempotencyKey, request_hash: str) -> tuple[Voucher, bool]:
+    if record.request_hash != request_hash:
+        raise _key_reused()
+    if record.completed and record.voucher is not None:
+        return record.voucher, True
+    raise _key_in_flight()
 
 
 def _idempotency_key_exists(user_pk: int, key: str) -> bool:
@@ -405,15 +407,9 @@ def _claim_through_gate(
         if verdict == "cold":
             return None
     if verdict == "reused":
-        raise Unprocessable(
-            _("This Idempotency-Key was already used with a different request."),
-            code="idempotency_key_reused",
-        )
+        raise _key_reused()
     if verdict == "in_flight":
-        raise Conflict(
-            _("The first request with this Idempotency-Key is still being processed."),
-            code="request_in_flight",
-        )
+        raise _key_in_flight()
     if verdict == "replay":
         return Voucher.objects.select_related("campaign").get(pk=int(detail)), True
     if verdict == "claimed":
