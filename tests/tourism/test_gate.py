@@ -286,3 +286,33 @@ def test_claim_limits_slide_in_one_redis_script(
     assert wait_after(0) == 9.999
     # The address recorded every try, refused ones too; the first has left its window.
     assert gate_on.zcard("xiqia:tourism:claim-rate:ip:203.0.113.9") == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_an_admitted_claim_writes_in_one_statement(tw: TourismWorld, gate_on: Any) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate
+
+    with CaptureQueriesContext(connection) as writes:
+        voucher, _ = claim(tw, ALICE_ID, "k1")
+
+    statements = [q["sql"].split()[0] for q in writes.captured_queries]
+    assert statements.count("WITH") == 1 and "INSERT" not in statements, statements
+    record = IdempotencyKey.objects.get(user=tw.resident, key="k1")
+    assert (record.voucher_id, record.completed, record.response_status) == (voucher.pk, True, 201)
+    stored = Voucher.objects.get(pk=voucher.pk)
+    assert (stored.code, stored.id_number_digest) == (voucher.code, digest(ALICE_ID))
+    assert stored.id_number.reveal() == ALICE_ID
+    assert tw.campaign.remaining == 8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_one_statement_falls_back_when_every_share_is_held(
+    tw: TourismWorld, gate_on: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))
+    monkeypatch.setattr(stock, "issue_in_one_statement", lambda voucher, key: False)
+
+    voucher, _ = claim(tw, ALICE_ID, "k1")  # the step-by-step way: waits, or sold out
+
+    assert IdempotencyKey.objects.get(key="k1").voucher_id == voucher.pk
+    assert tw.campaign.remaining == 8

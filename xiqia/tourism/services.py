@@ -359,6 +359,45 @@ def _replay(record: IdempotencyKey, request_hash: str) -> tuple[Voucher, bool]:
     raise _key_in_flight()
 
 
+def _issue_with_key(*, record: IdempotencyKey, **issue: Any) -> Voucher:
+    """:func:`_issue` and the completed key row ``record``, inside the caller's transaction.
+
+    On PostgreSQL the voucher, the stock share and the key go in one statement when a share with
+    stock is free (``stock.issue_in_one_statement``), the common case of a flash crowd; else, and
+    on SQLite, step by step. A repeated key raises ``IntegrityError``; the same person, already
+    claimed.
+    """
+    campaign = issue["campaign"]
+    if connection.vendor == "postgresql" and campaign.per_person_limit == 1:
+        _bound_waits()
+        voucher = Voucher(
+            campaign=campaign,
+            holder=issue["holder"],
+            holder_name=issue["holder_name"],
+            id_number=personal.PersonalValue(PersonalKind.ID_NUMBER, issue["number"]),
+            slot=1,
+            residence_region=issue["residence_region"],
+            claimed_at=issue["now"],
+            origin=issue["origin"],
+        )
+        try:
+            written = stock.issue_in_one_statement(voucher, record)
+        except IntegrityError as exc:
+            diag = getattr(exc.__cause__, "diag", None)
+            if getattr(diag, "constraint_name", None) == "idempotency_key_unique":
+                raise
+            raise _already_claimed(campaign) from exc
+        except OperationalError as exc:  # lock_timeout or statement_timeout
+            raise busy() from exc
+        if written:
+            record.voucher = voucher
+            return voucher
+    voucher = _issue(**issue)
+    record.voucher = voucher
+    record.save(force_insert=True)
+    return voucher
+
+
 def _idempotency_key_exists(user_pk: int, key: str) -> bool:
     """Whether a user has sent ``key`` before: plain SQL, as the crowd asks it on every retry."""
     table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
@@ -428,7 +467,7 @@ def _claim_through_gate(
     outcome, voucher = "refused", None
     try:
         with transaction.atomic():
-            voucher = _issue(
+            voucher = _issue_with_key(
                 campaign=campaign,
                 holder=holder,
                 holder_name=name,
@@ -436,15 +475,14 @@ def _claim_through_gate(
                 residence_region=residence_region,
                 now=now,
                 origin=origin,
-            )
-            IdempotencyKey.objects.create(
-                user=holder,
-                key=key,
-                request_hash=request_hash,
-                completed=True,
-                voucher=voucher,
-                response_status=201,
-                created_at=now,
+                record=IdempotencyKey(
+                    user=holder,
+                    key=key,
+                    request_hash=request_hash,
+                    completed=True,
+                    response_status=201,
+                    created_at=now,
+                ),
             )
         outcome = "issued"
     except IntegrityError:

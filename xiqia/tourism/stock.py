@@ -20,9 +20,12 @@ stock without any locking clause. These functions run inside the caller's transa
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Field, Model, OuterRef, QuerySet, Subquery, Sum
 
 from xiqia.tourism.models import VoucherCampaign, VoucherStock
 
@@ -89,3 +92,63 @@ def with_left(campaigns: QuerySet[VoucherCampaign]) -> QuerySet[VoucherCampaign]
         .values("left")
     )
     return campaigns.annotate(stock_left=Subquery(shares))
+
+
+def _insert_columns(model: type[Model]) -> list[Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@lru_cache(maxsize=1)
+def _claim_sql() -> str:
+    """One statement: take a free share, insert the voucher and its completed idempotency row.
+
+    PostgreSQL only (data-modifying ``WITH``). No row comes back when no share with stock is free
+    right now: the caller then takes the step-by-step way, which waits or says sold out.
+    """
+    from xiqia.tourism.models import IdempotencyKey, Voucher
+
+    quote = connection.ops.quote_name
+    stock_table = quote(VoucherStock._meta.db_table)
+    voucher_columns = ", ".join(quote(f.column) for f in _insert_columns(Voucher))
+    voucher_values = ", ".join(["%s"] * len(_insert_columns(Voucher)))
+    key_columns = [f for f in _insert_columns(IdempotencyKey) if f.name != "voucher"]
+    return (
+        f"WITH share AS (UPDATE {stock_table} SET remaining = remaining - 1 WHERE id = ("  # noqa: S608
+        f"SELECT id FROM {stock_table} WHERE campaign_id = %s AND remaining > 0 "
+        "ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id), "
+        f"voucher AS (INSERT INTO {quote(Voucher._meta.db_table)} ({voucher_columns}) "
+        f"SELECT {voucher_values} FROM share RETURNING id), "
+        f"idem AS (INSERT INTO {quote(IdempotencyKey._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in key_columns)}, "
+        f"{quote(IdempotencyKey._meta.get_field('voucher').column)}) "
+        f"SELECT {', '.join(['%s'] * len(key_columns))}, id FROM voucher) "
+        "SELECT id FROM voucher"
+    )
+
+
+def issue_in_one_statement(voucher: Any, key: Any) -> bool:
+    """Write ``voucher`` and its completed Idempotency-Key row ``key`` (unsaved, ``voucher``
+    left empty) and take one from the stock, in one statement inside the caller's transaction.
+
+    Every value is prepared by its model field, as ``save()`` would. Returns False, having
+    written nothing, when no share with stock is free at this moment; a unique constraint (the
+    person, or the key) raises ``IntegrityError`` as the inserts would.
+    """
+    values = [
+        f.get_db_prep_save(f.pre_save(voucher, True), connection)
+        for f in _insert_columns(type(voucher))
+    ]
+    key_values = [
+        f.get_db_prep_save(f.pre_save(key, True), connection)
+        for f in _insert_columns(type(key))
+        if f.name != "voucher"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), [voucher.campaign_id, *values, *key_values])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    voucher.pk = row[0]
+    voucher._state.adding = False
+    voucher._state.db = connection.alias
+    return True
