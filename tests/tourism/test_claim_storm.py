@@ -83,9 +83,10 @@ def storm(
     stock: int = STOCK,
     workers: int = WORKERS,
     during: Callable[[threading.Event], None] | None = None,
+    campaign: VoucherCampaign | None = None,
 ) -> dict[str, Any]:
     """Run every attempt through ``claim`` from ``workers`` threads, each its own connection."""
-    campaign = make_campaign(slug=f"storm-{seed}", total=stock)
+    campaign = campaign or make_campaign(slug=f"storm-{seed}", total=stock)
     attempts = [number for number in people for _ in range(TRIES)]
     random.Random(seed).shuffle(attempts)  # noqa: S311 (a reproducible order)
     work: queue.SimpleQueue[str] = queue.SimpleQueue()
