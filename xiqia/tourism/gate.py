@@ -133,15 +133,7 @@ def _client() -> Any:
     with _lock:
         if _state.get("url") != url:
             client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
-            _state.update(
-                url=url,
-                scripts={},
-                client=client,
-                admit=client.register_script(ADMIT),
-                settle=client.register_script(SETTLE),
-                release=client.register_script(RELEASE),
-                align=client.register_script(ALIGN),
-            )
+            _state.update(url=url, scripts={}, client=client)
         return _state["client"]
 
 
@@ -200,10 +192,11 @@ def admit(
     ``replay`` (detail: the voucher's id), ``reused`` and ``in_flight``; ``cold`` when the gate
     knows nothing of the campaign (or Redis does not answer): take the database path.
     """
-    if _client() is None:
+    run = script(ADMIT)
+    if run is None:
         return "cold", ""
     try:
-        verdict, detail = _state["admit"](
+        verdict, detail = run(
             keys=_keys(campaign_pk, _idem_key(user_pk, key)),
             args=[digest, _now_ms(), request_hash, IN_FLIGHT_TTL_MS],
         )
@@ -227,8 +220,11 @@ def settle(
     A Redis error here leaves the entry pending: :func:`reconcile` puts it right.
     """
     value = f"{voucher_pk}:{request_hash}" if outcome == "issued" else ""
+    run = script(SETTLE)
+    if run is None:  # the gate was turned off meanwhile
+        return
     with contextlib.suppress(redis.RedisError):
-        _state["settle"](
+        run(
             keys=_keys(campaign_pk, _idem_key(user_pk, key)),
             args=[digest, outcome, value, DONE_TTL_MS],
         )
@@ -316,13 +312,13 @@ def reconcile(campaign: Any, *, stale_after_ms: int | None = None) -> dict[str, 
             )
             for digest, admitted_at in stale.items():
                 found = digest in issued
-                if _state["release"](keys=keys, args=[digest, admitted_at, "1" if found else "0"]):
+                if script(RELEASE)(keys=keys, args=[digest, admitted_at, "1" if found else "0"]):
                     result["confirmed" if found else "released"] += 1
         observed = client.get(keys[0])
         if observed is not None and client.hlen(keys[2]) == 0:
             left = _left(campaign)
             if int(observed) != left:
-                result["aligned"] = int(_state["align"](keys=keys, args=[left, _text(observed)]))
+                result["aligned"] = int(script(ALIGN)(keys=keys, args=[left, _text(observed)]))
     except redis.RedisError:
         pass
     return result
