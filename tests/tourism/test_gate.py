@@ -7,10 +7,11 @@ whatever Redis holds, and reconciliation gives back what a dead claim took.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_user
@@ -316,3 +317,58 @@ def test_one_statement_falls_back_when_every_share_is_held(
 
     assert IdempotencyKey.objects.get(key="k1").voucher_id == voucher.pk
     assert tw.campaign.remaining == 8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_write_is_one_round_trip_with_bounded_waits(
+    tw: TourismWorld, gate_on: Any
+) -> None:
+    """A request is in no transaction: the bounds on waiting and the statement go to the server
+    as one message, committed by it; a wait on another claim still ends in "busy"."""
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate
+    assert not connection.in_atomic_block
+
+    with CaptureQueriesContext(connection) as sent:
+        voucher, _ = claim(tw, ALICE_ID, "k1")
+
+    writes = [q["sql"] for q in sent.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1, [sql[:40] for sql in writes]  # no BEGIN, SAVEPOINT or COMMIT
+    assert writes[0].startswith(services.WAIT_BOUNDS + "; WITH ")
+    assert connection.get_autocommit()
+    assert Voucher.objects.get(pk=voucher.pk).id_number.reveal() == ALICE_ID
+    assert IdempotencyKey.objects.get(key="k1").voucher_id == voucher.pk
+
+    # Carol's first claim is written, not yet committed, by someone else: the one statement
+    # waits on her row, at most the lock timeout, then answers busy and leaves nothing behind.
+    written, release = threading.Event(), threading.Event()
+
+    def other_claim() -> None:
+        try:
+            with transaction.atomic():
+                services.voucher_claim(campaign=tw.campaign, holder_name="王五", id_number=CAROL_ID)
+                written.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_claim)
+    other.start()
+    try:
+        assert written.wait(30)
+        with pytest.raises(DomainError) as refused:
+            claim(tw, CAROL_ID, "k2", holder=make_user("carol"))
+    finally:
+        release.set()
+        other.join()
+
+    assert refused.value.code == "busy"
+    assert not IdempotencyKey.objects.filter(key="k2").exists()
+    assert Voucher.objects.filter(campaign=tw.campaign).count() == 3  # Bob, Alice, Carol's other
+    with pytest.raises(DomainError) as again:  # the gate gave her admission back
+        claim(tw, CAROL_ID, "k3", holder=make_user("carol2"))
+    assert again.value.code == "already_claimed"
+    # Her other claim bypassed the gate, which counts it back in at its next reconciliation.
+    assert (tw.campaign.remaining, left_in_gate(gate_on, tw.campaign)) == (7, 8)
+    assert gate.reconcile(tw.campaign)["aligned"] == 1
+    assert left_in_gate(gate_on, tw.campaign) == 7

@@ -52,14 +52,17 @@ LOCK_TIMEOUT_MS = 1500
 STATEMENT_TIMEOUT_MS = 2500
 
 
+WAIT_BOUNDS = (
+    f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}; "
+    f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}"
+)
+
+
 def _bound_waits() -> None:
     """Bound lock waits and statements for the rest of this transaction (PostgreSQL)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}; "
-                f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}"
-            )
+            cursor.execute(WAIT_BOUNDS)
 
 
 def busy() -> Conflict:
@@ -360,16 +363,17 @@ def _replay(record: IdempotencyKey, request_hash: str) -> tuple[Voucher, bool]:
 
 
 def _issue_with_key(*, record: IdempotencyKey, **issue: Any) -> Voucher:
-    """:func:`_issue` and the completed key row ``record``, inside the caller's transaction.
+    """:func:`_issue` and the completed key row ``record``, all or nothing.
 
     On PostgreSQL the voucher, the stock share and the key go in one statement when a share with
-    stock is free (``stock.issue_in_one_statement``), the common case of a flash crowd; else, and
-    on SQLite, step by step. A repeated key raises ``IntegrityError``; the same person, already
-    claimed.
+    stock is free (``stock.issue_in_one_statement``), the common case of a flash crowd: outside a
+    transaction (a request's case), in one round trip with the bounds on waiting; inside the
+    caller's, under a savepoint. Else, and on SQLite, step by step in a transaction. A repeated
+    key raises ``IntegrityError``; the same person, already claimed.
     """
     campaign = issue["campaign"]
     if connection.vendor == "postgresql" and campaign.per_person_limit == 1:
-        _bound_waits()
+        nested = connection.in_atomic_block
         voucher = Voucher(
             campaign=campaign,
             holder=issue["holder"],
@@ -381,7 +385,12 @@ def _issue_with_key(*, record: IdempotencyKey, **issue: Any) -> Voucher:
             origin=issue["origin"],
         )
         try:
-            written = stock.issue_in_one_statement(voucher, record)
+            if nested:
+                with transaction.atomic():
+                    _bound_waits()
+                    written = stock.issue_in_one_statement(voucher, record)
+            else:
+                written = stock.issue_in_one_statement(voucher, record, settings=WAIT_BOUNDS)
         except IntegrityError as exc:
             diag = getattr(exc.__cause__, "diag", None)
             if getattr(diag, "constraint_name", None) == "idempotency_key_unique":
@@ -392,9 +401,10 @@ def _issue_with_key(*, record: IdempotencyKey, **issue: Any) -> Voucher:
         if written:
             record.voucher = voucher
             return voucher
-    voucher = _issue(**issue)
-    record.voucher = voucher
-    record.save(force_insert=True)
+    with transaction.atomic():
+        voucher = _issue(**issue)
+        record.voucher = voucher
+        record.save(force_insert=True)
     return voucher
 
 
@@ -466,24 +476,23 @@ def _claim_through_gate(
         raise _sold_out()
     outcome, voucher = "refused", None
     try:
-        with transaction.atomic():
-            voucher = _issue_with_key(
-                campaign=campaign,
-                holder=holder,
-                holder_name=name,
-                number=number,
-                residence_region=residence_region,
-                now=now,
-                origin=origin,
-                record=IdempotencyKey(
-                    user=holder,
-                    key=key,
-                    request_hash=request_hash,
-                    completed=True,
-                    response_status=201,
-                    created_at=now,
-                ),
-            )
+        voucher = _issue_with_key(
+            campaign=campaign,
+            holder=holder,
+            holder_name=name,
+            number=number,
+            residence_region=residence_region,
+            now=now,
+            origin=origin,
+            record=IdempotencyKey(
+                user=holder,
+                key=key,
+                request_hash=request_hash,
+                completed=True,
+                response_status=201,
+                created_at=now,
+            ),
+        )
         outcome = "issued"
     except IntegrityError:
         # The key was used on the database path while the gate was cold: answer from there.
