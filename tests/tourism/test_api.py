@@ -250,3 +250,34 @@ def test_claim_api_residence_region_by_code(tw: TourismWorld) -> None:
 
     assert response.status_code == 201
     assert Voucher.objects.get().residence_region.code == "500107"
+
+
+def test_voucher_output_matches_drf_generic_representation(tw: TourismWorld) -> None:
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from xiqia.tourism.api import VoucherOutput
+
+    claimed = services.voucher_claim(
+        campaign=tw.campaign,
+        holder=tw.resident,
+        actor=tw.resident,
+        holder_name="张三",
+        id_number=ALICE_ID,
+    )
+    visitor = make_user("visitor")
+    other = services.voucher_claim(
+        campaign=tw.campaign, holder=visitor, actor=visitor, holder_name="李四", id_number=BOB_ID
+    )
+    redeemed = services.voucher_redeem(
+        code=other.code, merchant=tw.merchant, spend=Decimal("88.5"), actor=tw.cashier
+    )
+
+    for voucher in (claimed, redeemed, Voucher.objects.get(pk=claimed.pk)):
+        ours = VoucherOutput(voucher).data
+        generic = serializers.Serializer.to_representation(VoucherOutput(voucher), voucher)
+        assert dict(ours) == dict(generic)
+        assert list(ours) == list(generic)
+    assert VoucherOutput(redeemed).data["spend"] == "88.50"
+    assert VoucherOutput(redeemed).data["redeemed_at"] is not None

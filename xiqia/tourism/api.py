@@ -77,6 +77,29 @@ class VoucherOutput(serializers.Serializer):
     def get_qr(self, voucher: Voucher) -> str:
         return reverse("tourism:voucher-qr", args=[voucher.code])
 
+    def to_representation(self, voucher: Voucher) -> dict[str, Any]:
+        """What DRF's generic ``to_representation`` gives, with the declared fields' own
+        conversions, but without DRF deep-copying all ten fields for every answer first (half
+        of the cost, and every successful claim answers with one). A test holds the two equal.
+        """
+        fields = type(self)._declared_fields
+
+        def converted(name: str, value: Any) -> Any:
+            return None if value is None else fields[name].to_representation(value)
+
+        return {
+            "code": voucher.code,
+            "campaign": voucher.campaign.slug,
+            "holder_name": voucher.holder_name,
+            "id_number": self.get_id_number(voucher),
+            "status": str(voucher.status),
+            "claimed_at": converted("claimed_at", voucher.claimed_at),
+            "redeemed_at": converted("redeemed_at", voucher.redeemed_at),
+            "merchant": voucher.merchant_id,
+            "spend": converted("spend", voucher.spend),
+            "qr": self.get_qr(voucher),
+        }
+
 
 class RedeemInput(serializers.Serializer):
     code = serializers.CharField(max_length=40)
