@@ -289,6 +289,23 @@ def test_claim_limits_slide_in_one_redis_script(
     assert gate_on.zcard("xiqia:tourism:claim-rate:ip:203.0.113.9") == 4
 
 
+def test_a_page_claim_goes_through_the_gate(tw: TourismWorld, gate_on: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(tw.resident)
+    claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate
+
+    response = client.post(
+        f"/tourism/campaigns/{tw.campaign.slug}/", {"holder_name": "张三", "id_number": ALICE_ID}
+    )
+
+    assert response.status_code == 302
+    assert left_in_gate(gate_on, tw.campaign) == 8 == tw.campaign.remaining
+    claimed = {m.decode() for m in gate_on.smembers(f"xiqia:tourism:gate:{tw.campaign.pk}:claimed")}
+    assert digest(ALICE_ID) in claimed
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
 def test_an_admitted_claim_writes_in_one_statement(tw: TourismWorld, gate_on: Any) -> None:
     claim(tw, BOB_ID, "k0", holder=make_user("bob"))  # builds the gate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -175,3 +176,56 @@ def test_redeem_page_below_minimum_spend_is_refused(tw: TourismWorld) -> None:
 
 def test_redeem_page_is_403_for_someone_without_a_till(tw: TourismWorld) -> None:
     assert client_for(tw.resident).get("/tourism/redeem/").status_code == 403
+
+
+def claim_form_key(client: Client, slug: str) -> str:
+    html = client.get(f"/tourism/campaigns/{slug}/").content.decode()
+    found = re.search(r'name="claim_key" value="([0-9a-f]{32})"', html)
+    assert found, "the claim form carries its key"
+    return found.group(1)
+
+
+def test_claim_page_sent_twice_from_one_form_gives_the_one_voucher(tw: TourismWorld) -> None:
+    client = client_for(tw.resident)
+    key = claim_form_key(client, tw.campaign.slug)
+    body = {"holder_name": "张三", "id_number": ALICE_ID, "claim_key": key}
+
+    first = client.post(f"/tourism/campaigns/{tw.campaign.slug}/", body)
+    again = client.post(f"/tourism/campaigns/{tw.campaign.slug}/", body)  # a double tap
+
+    voucher = Voucher.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == f"/tourism/vouchers/{voucher.code}/"
+    assert tw.campaign.remaining == 9
+    # Other details from the same form are another claim, refused on its own merits.
+    other = client.post(f"/tourism/campaigns/{tw.campaign.slug}/", {**body, "id_number": BOB_ID})
+    assert other.status_code == 302 and Voucher.objects.count() == 2
+    assert claim_form_key(client, tw.campaign.slug) != key  # every form shown has its own
+
+
+def test_claim_page_while_the_same_form_is_in_flight_says_so(tw: TourismWorld) -> None:
+    from xiqia.tourism.models import IdempotencyKey
+
+    client = client_for(tw.resident)
+    key = claim_form_key(client, tw.campaign.slug)
+    body = {"holder_name": "张三", "id_number": ALICE_ID, "claim_key": key}
+    request_hash = services.claim_request_hash(campaign=tw.campaign, body=body)
+    IdempotencyKey.objects.create(  # the first tap, still being written
+        user=tw.resident, key=f"page:{key}:{request_hash[:16]}", request_hash=request_hash
+    )
+
+    response = client.post(
+        f"/tourism/campaigns/{tw.campaign.slug}/", body, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 409
+    assert "still being processed" in response.content.decode()
+    assert not Voucher.objects.exists()
+
+
+def test_lottery_registration_form_has_no_claim_key(tw: TourismWorld) -> None:
+    lottery = make_campaign(slug="draw", allocation_mode="lottery")
+    html = client_for(tw.resident).get(f"/tourism/campaigns/{lottery.slug}/").content.decode()
+
+    assert "data-claim-form" in html
+    assert 'name="claim_key"' not in html

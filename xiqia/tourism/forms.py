@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xiqia.core.models import Region, RegionLevel
 from xiqia.tourism.models import (
     RESIDENCY_RULE,
+    AllocationMode,
     Merchant,
     Proof,
     ResidentDiscountPolicy,
@@ -40,9 +42,16 @@ class ClaimForm(forms.Form):
         help_text=RESIDENCY_RULE,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    # One key per form shown (first-come campaigns): the same details sent twice from it, a
+    # double tap or a retry after a timeout, give back the one claim instead of a refusal.
+    claim_key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, campaign: VoucherCampaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if campaign.allocation_mode == AllocationMode.FCFS:
+            self.fields["claim_key"].initial = uuid.uuid4().hex
+        else:  # a lottery's registration form
+            del self.fields["claim_key"]
         eligible = list(campaign.eligible_regions.all())
         if eligible:
             self.fields["residence_region"].queryset = Region.objects.filter(

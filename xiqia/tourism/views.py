@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -67,17 +68,16 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
         elif form.is_valid():
             try:
-                voucher = services.voucher_claim(
-                    campaign=campaign,
-                    holder=request.user,
-                    actor=request.user,
-                    **form.cleaned_data,
-                )
+                voucher = _claim_from_page(request, campaign, form.cleaned_data)
             except PermissionDenied:
                 status = 403
                 form.add_error(None, _("You may not do this."))
             except (DomainError, ValidationError) as exc:
                 status = getattr(exc, "status", 400)
+                if getattr(exc, "code", "") == "request_in_flight":
+                    exc = DomainError(
+                        _("Your claim is still being processed. Look in My vouchers in a moment.")
+                    )
                 add_to_form(form, exc)
             else:
                 messages.success(request, _("Your voucher is ready. Show its QR code to pay."))
@@ -85,6 +85,26 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             status = 400
     return _campaign_page(request, campaign, form, status)
+
+
+def _claim_from_page(request: HttpRequest, campaign: Any, data: dict[str, Any]) -> Voucher:
+    """Claim as the API does (the same service, through the Redis gate when it is on), with an
+    Idempotency-Key made of the form's key and the details sent: the same details sent twice
+    from one form give the one claim back; other details from it are another claim."""
+    data = dict(data)
+    form_key = data.pop("claim_key", "") or uuid.uuid4().hex
+    region = data.get("residence_region")
+    request_hash = services.claim_request_hash(
+        campaign=campaign, body={**data, "residence_region": region.code if region else ""}
+    )
+    voucher, _replayed = services.voucher_claim_idempotent(
+        key=f"page:{form_key}:{request_hash[:16]}",
+        request_hash=request_hash,
+        holder=request.user,
+        campaign=campaign,
+        **data,
+    )
+    return voucher
 
 
 def _campaign_page(
