@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import make_user
-from tests.tourism.conftest import ALICE_ID, BOB_ID, TourismWorld
+from tests.tourism.conftest import ALICE_ID, BOB_ID, TourismWorld, valid
 from xiqia.tourism.models import Voucher
 
 WITHOUT_HOT_PATH = [m for m in django_settings.MIDDLEWARE if not m.endswith("HotPathMiddleware")]
@@ -151,4 +151,66 @@ def test_claim_odd_requests_go_through_drf(tw: TourismWorld) -> None:
         ("drf", 401),
     ]
     assert no_key.json()["error"]["code"] == "idempotency_key_required"
+    assert Voucher.objects.count() == 0
+
+
+def test_claim_jiulongpo_resident_born_1985_with_500107_is_accepted(
+    tw: TourismWorld, way: str
+) -> None:
+    number = valid("50010719850101123")  # a 1985 birth under the code Jiulongpo has since 1997
+    client = token_client(tw.resident)
+
+    response = claim(client, tw.campaign.slug, {"holder_name": "张三", "id_number": number})
+
+    assert (went(response), response.status_code) == (way, 201)
+    assert response.json()["id_number"] == "500107********" + number[-4:]
+    assert Voucher.objects.get().id_number.reveal() == number
+
+
+def test_claim_full_width_spaced_number_is_the_normalised_one(tw: TourismWorld, way: str) -> None:
+    full_width = ALICE_ID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    spelled = f"{full_width[:6]}\u3000{full_width[6:14]}-{full_width[14:].lower()}"
+    client = token_client(tw.resident)
+
+    first = claim(client, tw.campaign.slug, {"holder_name": "张三", "id_number": spelled})
+    replay = claim(client, tw.campaign.slug, {"holder_name": "张三", "id_number": ALICE_ID})
+
+    assert (first.status_code, replay.status_code) == (201, 200)
+    assert Voucher.objects.get().id_number.reveal() == ALICE_ID
+
+
+@pytest.mark.parametrize(
+    ("id_number", "message"),
+    [
+        ("5001071985", "居民身份证号码应为 18 位，这个号码有 10 位（空格和连字符不计）。"),
+        ("50010719850101123Y", "居民身份证号码由 17 位数字加最后一位数字或字母 X 组成。"),
+        ("wrong-check", "最后一位（校验码）与前 17 位不符，请检查号码是否输错。"),
+        (
+            valid("50010720991231123"),
+            "第 7 至 14 位（出生日期）不是 1900 年 1 月 1 日至今天之间的真实日期。",
+        ),
+        (
+            valid("51021320000101123"),
+            "前六位（地址码）不是号码中出生日期当天或之后施行过的行政区划代码。",
+        ),
+    ],
+)
+def test_claim_id_number_problem_is_named_in_the_error(
+    tw: TourismWorld, way: str, id_number: str, message: str
+) -> None:
+    if id_number == "wrong-check":
+        id_number = ALICE_ID[:17] + ("0" if ALICE_ID[17] != "0" else "1")
+    client = token_client(tw.resident, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    response = claim(client, tw.campaign.slug, {"holder_name": "张三", "id_number": id_number})
+
+    assert (went(response), response.status_code) == (way, 400)
+    assert response.json() == {
+        "error": {
+            "status": 400,
+            "code": "invalid",
+            "message": "输入内容无效。",
+            "fields": {"id_number": [message]},
+        }
+    }
     assert Voucher.objects.count() == 0

@@ -62,8 +62,10 @@ def test_voucher_claim_refuses_bad_check_digit(tw: TourismWorld) -> None:
         claim(tw, wrong)
 
     assert exc.value.message_dict["id_number"] == [
-        "This is not a valid resident ID number (check digit or region code)."
+        "The last character (the check digit) does not match the first 17: check the number "
+        "for a typing error."
     ]
+    assert [e.code for e in exc.value.error_dict["id_number"]] == ["id_number_check_digit"]
     assert remaining(tw.campaign) == 10
 
 
@@ -74,7 +76,7 @@ def test_voucher_claim_refuses_unknown_region_code(tw: TourismWorld) -> None:
     with pytest.raises(ValidationError) as exc:
         claim(tw, body + ric.calc_check_digit(body + "0"))
 
-    assert list(exc.value.message_dict) == ["id_number"]
+    assert [e.code for e in exc.value.error_dict["id_number"]] == ["id_number_address_code"]
     assert Voucher.objects.count() == 0
 
 

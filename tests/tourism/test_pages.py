@@ -229,3 +229,35 @@ def test_lottery_registration_form_has_no_claim_key(tw: TourismWorld) -> None:
 
     assert "data-claim-form" in html
     assert 'name="claim_key"' not in html
+
+
+def test_claim_page_accepts_jiulongpo_resident_born_1985_with_500107(tw: TourismWorld) -> None:
+    number = valid("50010719850101123")  # a 1985 birth under the code Jiulongpo has since 1997
+
+    response = claim_page(client_for(tw.resident), tw.campaign.slug, number)
+
+    voucher = Voucher.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tourism/vouchers/{voucher.code}/"
+    assert voucher.id_number.reveal() == number
+
+
+def test_claim_page_names_what_is_wrong_with_the_id_number(tw: TourismWorld) -> None:
+    retired = valid("51021320000101123")  # Sichuan's Jiulongpo code, retired before 2000
+
+    response = claim_page(client_for(tw.resident), tw.campaign.slug, retired)
+
+    errors = re.findall(r'data-error-for="id_number">([^<]*)<', response.content.decode())
+    assert response.status_code == 400
+    assert errors == ["前六位（地址码）不是号码中出生日期当天或之后施行过的行政区划代码。"]
+    assert Voucher.objects.count() == 0
+
+
+def test_claim_page_help_text_gives_the_assignment_rule(tw: TourismWorld) -> None:
+    campaign = make_campaign(slug="jiulongpo-only", eligible=("500107",))
+
+    html = client_for(tw.resident).get(f"/tourism/campaigns/{campaign.slug}/").content.decode()
+
+    assert "身份证号前六位表示编号时常住户口所在的县（区），往往晚于出生" in html
+    assert "1985 年生于九龙坡的人，号码可能以 510213 开头，也可能以 500107 开头" in html
+    assert "1997 年前在九龙坡出生的人是 510213" not in html

@@ -22,7 +22,7 @@ def _clean_personal(kind: str, raw: str, field: str) -> str:
     try:
         return personal.validate(kind, raw)
     except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
+        raise ValidationError({field: exc.error_list}) from exc
 
 
 def _ensure_unique(field: str, kind: str, value: str, exclude_pk: int | None) -> None:

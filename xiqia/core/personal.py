@@ -18,10 +18,13 @@ and look-ups go through the digest: ``Person.objects.filter(id_number_digest=dig
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import logging
 import re
+import unicodedata
+import zoneinfo
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +35,7 @@ from django.core.exceptions import FieldError, ValidationError
 from django.db import models
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -42,11 +46,17 @@ class PersonalKind(models.TextChoices):
 
 
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# What people type between the groups of a number: white space (NFKC has already made a
+# full-width space an ASCII one) and hyphens or dashes of any width.
+_SEPARATORS_RE = re.compile(r"[\s\-\u2010-\u2015\u2212]")
 
 
 def normalise(kind: str, raw: str) -> str:
-    """Return the canonical form of a personal value (what is hashed and stored)."""
-    value = re.sub(r"[\s\-]", "", str(raw))
+    """Return the canonical form of a personal value (what is hashed and stored).
+
+    NFKC first, so full-width digits and letters (Ｘ, １２３) become ASCII; then separators go.
+    """
+    value = _SEPARATORS_RE.sub("", unicodedata.normalize("NFKC", str(raw)))
     if kind == PersonalKind.ID_NUMBER:
         return value.upper()
     if kind == PersonalKind.PHONE:
@@ -58,44 +68,117 @@ def normalise(kind: str, raw: str) -> str:
     raise ValueError(f"unknown personal data kind {kind!r}")
 
 
-@lru_cache(maxsize=8192)
-def _region_code_valid_in(prefix: str, year: str) -> bool:
-    """Whether python-stdnum knows the region code ``prefix`` as assigned in ``year``.
+# Resident ID numbers (GB 11643-1999) ---------------------------------------------------------
 
-    ``ric.validate`` looks the code up in its region table every time, the costliest part of a
-    check; a flash crowd asks the same few hundred codes again and again. The key is the region
-    code and the year, never a person's number.
+ID_NUMBER_LENGTH = 18
+# The birth date code (GB 11643-1999 §5.3) of a living resident: from 1900 to today in China.
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+CHINA_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+# A year later than any in stdnum's table: the code is still in force.
+_STILL_IN_FORCE = 9999
+
+# One message per thing that can be wrong, by the ValidationError code that carries it.
+ID_NUMBER_ERRORS: dict[str, Any] = {
+    "id_number_length": _(
+        "A resident ID number has 18 characters; this one has %(count)s (spaces and hyphens "
+        "not counted)."
+    ),
+    "id_number_characters": _(
+        "A resident ID number is 17 digits followed by a digit or the letter X."
+    ),
+    "id_number_check_digit": _(
+        "The last character (the check digit) does not match the first 17: check the number "
+        "for a typing error."
+    ),
+    "id_number_birth_date": _(
+        "Digits 7 to 14 (the date of birth) are not a real date between 1 January 1900 and today."
+    ),
+    "id_number_address_code": _(
+        "The first six digits (the region code) are not a region code in force on or after "
+        "the date of birth in the number."
+    ),
+}
+
+
+def _id_number_error(code: str, **params: Any) -> ValidationError:
+    return ValidationError(ID_NUMBER_ERRORS[code], code=code, params=params or None)
+
+
+def china_today() -> datetime.date:
+    """Return today's date in China (Asia/Shanghai), whatever the server's own time zone."""
+    return datetime.datetime.now(CHINA_TIME_ZONE).date()
+
+
+@lru_cache(maxsize=8192)
+def _last_year_in_force(code: str) -> int | None:
+    """Return the last year python-stdnum's code table has ``code`` in force (``_STILL_IN_FORCE``
+    while it still is), or None for a code the table does not know as a county.
+
+    The look-up in stdnum's table is the costliest part of a check, and a flash crowd asks the
+    same few hundred codes again and again; the key is the region code, never a person's number.
     """
-    try:
-        ric.get_birth_place(f"{prefix}{year}01010000")
-    except (StdnumValidationError, KeyError):  # KeyError: a table entry without a county
-        return False
-    return True
+    parts = numdb.get("cn/loc").info(code)
+    county = {k: v for _part, props in parts for k, v in props.items()}.get("county")
+    if not county:  # unknown, or a table entry without a county
+        return None
+    last = None
+    # "[1997-2010]万盛区,[2011-]綦江区": the periods of the code, years inclusive; a name with
+    # no period has always been in force.
+    for period in county.split(","):
+        if not period.startswith("["):
+            return _STILL_IN_FORCE
+        end = period[1:].split("]", 1)[0].split("-", 1)[1]
+        if not end:
+            return _STILL_IN_FORCE
+        last = max(last or 0, int(end))
+    return last
+
+
+def address_code_in_force_since(code: str, birth_date: datetime.date) -> bool:
+    """Return whether the region code ``code`` was in force at some time on or after
+    ``birth_date``: the rule for the address code of a resident ID number.
+
+    GB 11643-1999 §5.2 (地址码) makes the first six digits the GB/T 2260 code of the county
+    where the person's permanent household was registered *when the number was assigned*,
+    which is usually years after birth: numbers assigned in Chongqing after 1997 carry 500xxx
+    codes whoever was born before 1997 (a Jiulongpo resident born in 1985 may hold 500107), and
+    numbers assigned earlier keep their codes since retired (510213, 510125, 500112). So the
+    code need not have been in force at birth, only at some time from the birth on; a code
+    retired before the person was born cannot be theirs. python-stdnum's table
+    (``stdnum/cn/loc.dat``) gives whole years, a change year belonging to both sides, so this is
+    "the code's last year in force is the birth year or later".
+    """
+    last = _last_year_in_force(code)
+    return last is not None and last >= birth_date.year
 
 
 def _validate_id_number(value: str) -> None:
-    """``ric.validate`` (length, digits, check digit, birth date, region code in force at birth),
-    with the region look-up remembered per code and year."""
-    if len(value) != 18 or not value[:-1].isdigit() or not value[:-1].isascii():
-        raise StdnumValidationError
-    if value[-1] != ric.calc_check_digit(value):
-        raise StdnumValidationError
-    ric.get_birth_date(value)
-    if not _region_code_valid_in(value[:6], value[6:10]):
-        raise StdnumValidationError
+    """Check a normalised resident ID number (GB 11643-1999); raise the ValidationError that
+    says what is wrong, in this order: length, characters, check digit, birth date, region."""
+    if len(value) != ID_NUMBER_LENGTH:
+        raise _id_number_error("id_number_length", count=len(value))
+    body = value[:17]
+    if not (body.isascii() and body.isdigit()) or value[17] not in "0123456789X":
+        raise _id_number_error("id_number_characters")
+    # §5.5: ISO 7064:1983 MOD 11-2, computed by python-stdnum.
+    if value[17] != ric.calc_check_digit(value):
+        raise _id_number_error("id_number_check_digit")
+    try:
+        birth_date = ric.get_birth_date(value)
+    except StdnumValidationError:
+        raise _id_number_error("id_number_birth_date") from None
+    if not EARLIEST_BIRTH_DATE <= birth_date <= china_today():
+        raise _id_number_error("id_number_birth_date")
+    if not address_code_in_force_since(value[:6], birth_date):
+        raise _id_number_error("id_number_address_code")
 
 
 def validate(kind: str, raw: str) -> str:
-    """Return the normalised value, or raise a translated ``ValidationError``."""
+    """Return the normalised value, or raise a translated ``ValidationError`` whose code says
+    what is wrong (see ``ID_NUMBER_ERRORS``)."""
     value = normalise(kind, raw)
     if kind == PersonalKind.ID_NUMBER:
-        try:
-            _validate_id_number(value)
-        except StdnumValidationError as exc:
-            raise ValidationError(
-                _("This is not a valid resident ID number (check digit or region code)."),
-                code="invalid_id_number",
-            ) from exc
+        _validate_id_number(value)
     elif kind == PersonalKind.PHONE and not _PHONE_RE.match(value):
         raise ValidationError(
             _("Enter an 11-digit mainland mobile number, such as 138 0013 8000."),

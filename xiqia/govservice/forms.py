@@ -72,7 +72,7 @@ class ReceiveForm(forms.Form):
     )
     applicant_name = text(_("Applicant"), max_length=100)
     applicant_phone = text(_("Applicant's mobile number"), max_length=20)
-    applicant_id_number = text(_("Applicant's resident ID number"), max_length=24, required=False)
+    applicant_id_number = text(_("Applicant's resident ID number"), max_length=32, required=False)
 
     def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

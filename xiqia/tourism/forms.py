@@ -30,7 +30,10 @@ class ClaimForm(forms.Form):
     id_number = forms.CharField(
         label=_("Resident ID number"),
         max_length=32,
-        help_text=_("Checked by its check digit and region code; stored encrypted."),
+        help_text=_(
+            "18 characters; spaces and hyphens are ignored. Checked by its check digit, date "
+            "of birth and region code; stored encrypted."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "text", "class": "form-control"}
         ),

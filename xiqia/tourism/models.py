@@ -25,11 +25,13 @@ from xiqia.core.money import AmountField
 from xiqia.core.origin import OriginField
 from xiqia.core.personal import PersonalDataField, PersonalDigestField, PersonalKind
 
+# GB 11643-1999 §5.2: the first six digits are the county of the household registration when
+# the number was assigned (see ``personal.address_code_in_force_since``).
 RESIDENCY_RULE = _(
-    "The first six digits of an ID number show where the person was first registered, not "
-    "where they live now (someone born in Jiulongpo before 1997 carries 510213, in Xindu before "
-    "2001 510125). Decide residency from the address on the ID card or the household register, "
-    "never from the number."
+    "The first six digits of an ID number show where the person's household was registered "
+    "when the number was assigned, often years after birth, not where they live now: someone "
+    "born in Jiulongpo in 1985 may carry 510213 or 500107. Decide residency from the address "
+    "on the ID card or the household register, never from the number."
 )
 
 

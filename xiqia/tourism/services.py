@@ -113,7 +113,7 @@ def _clean_id_number(raw: str) -> str:
     try:
         return personal.validate(PersonalKind.ID_NUMBER, raw)
     except ValidationError as exc:
-        raise ValidationError({"id_number": exc.messages}) from exc
+        raise ValidationError({"id_number": exc.error_list}) from exc
 
 
 def _check_eligible(campaign: VoucherCampaign, residence_region: Region | None) -> None:
@@ -179,8 +179,9 @@ def voucher_claim(
     """Claim a voucher of a first-come campaign for a named person, while stock lasts.
 
     ``now`` is for trusted system code (the demo loader) only; requests always use the server
-    clock. Refusals: invalid name or ID (checksum, region code), not open, not eligible,
-    already claimed, sold out, busy.
+    clock. Refusals: invalid name or ID (``personal.validate`` says which part: length,
+    characters, check digit, birth date, region code), not open, not eligible, already
+    claimed, sold out, busy.
     """
     name, number, now = _claimable(
         campaign=campaign,
