@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -143,6 +144,43 @@ def test_receive_page_shows_code_once_and_logs(gov: GovWorld) -> None:
         "510114",
         "received",
     )
+
+
+def _receive_with_id_number(gov: GovWorld, id_number: str) -> Any:
+    return client_for(gov.users["jlp_clerk"]).post(
+        "/govservice/cases/new/",
+        {
+            "window": gov.jiulongpo_window.pk,
+            "matter": gov.xindu_matter.pk,
+            "applicant_name": "李四",
+            "applicant_phone": "139 0000 1111",
+            "applicant_id_number": id_number,
+        },
+    )
+
+
+def test_receive_page_accepts_jiulongpo_resident_born_1985_with_500107(gov: GovWorld) -> None:
+    from stdnum.cn import ric
+
+    body = "50010719850101123"  # a 1985 birth under the code Jiulongpo has since 1997
+    number = body + ric.calc_check_digit(body + "0")
+
+    response = _receive_with_id_number(gov, f"{number[:6]} {number[6:14]} {number[14:]}")
+
+    assert response.status_code == 200
+    assert Case.objects.get().applicant_id_number.reveal() == number
+
+
+def test_receive_page_names_what_is_wrong_with_the_id_number(gov: GovWorld) -> None:
+    from stdnum.cn import ric
+
+    body = "51021320000101123"  # Sichuan's Jiulongpo code, retired before 2000
+    response = _receive_with_id_number(gov, body + ric.calc_check_digit(body + "0"))
+
+    errors = re.findall(r'data-error-for="applicant_id_number">([^<]*)<', response.content.decode())
+    assert response.status_code == 400
+    assert errors == ["前六位（地址码）不是号码中出生日期当天或之后施行过的行政区划代码。"]
+    assert not Case.objects.exists()
 
 
 def test_receive_page_reviewer_without_window_refused(gov: GovWorld) -> None:

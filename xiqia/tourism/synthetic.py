@@ -2,7 +2,7 @@
 
 Each number is built from a real GB/T 2260 region code, a birth date and a sequence number, and
 ends in the correct ISO 7064 check digit, so it passes the same validation as a real one
-(python-stdnum's ``cn.ric``). Nothing in them refers to a living person: the sequence numbers
+(``personal.validate``). Nothing in them refers to a living person: the sequence numbers
 are drawn from a seeded generator.
 """
 
@@ -16,8 +16,9 @@ from stdnum.cn import ric
 
 # Region codes of Jiulongpo and Xindu today, the older prefixes that people born there before
 # the renumbering still carry (the reason the prefix never decides residency), and a few other
-# districts. stdnum checks the code was in force at the birth date, so a number is drawn again
-# until its parts agree.
+# districts. A number is drawn again until stdnum's ``ric.is_valid`` accepts it: it wants the
+# code in force in the birth year, stricter than our rule (in force on or after the birth date,
+# ``personal.address_code_in_force_since``), so every number drawn passes ours too.
 SYNTHETIC_PREFIXES = ("500107", "510114", "510213", "510125", "500112", "500103", "510104")
 
 
