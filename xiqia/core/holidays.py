@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import chinese_calendar
 from lunardate import LunarDate
@@ -80,7 +82,7 @@ def _qingming(year: int) -> datetime.date:
 
 
 @functools.cache
-def statutory_holidays(year: int) -> dict[datetime.date, str]:
+def statutory_holidays(year: int) -> Mapping[datetime.date, str]:
     """Return the statutory holidays of ``year``: ``{date: name}`` (names are identifiers).
 
     Holidays of the lunar calendar are those whose date falls in ``year``: New Year's Eve and
@@ -99,11 +101,11 @@ def statutory_holidays(year: int) -> dict[datetime.date, str]:
         days[datetime.date(year, 5, 1 + i)] = "labour_day"
     for i in range(rule.national_days):
         days.setdefault(datetime.date(year, 10, 1 + i), "national_day")
-    return dict(sorted(days.items()))
+    return MappingProxyType(dict(sorted(days.items())))  # cached: read-only
 
 
 @functools.cache
-def estimated_days_off(year: int) -> dict[datetime.date, str]:
+def estimated_days_off(year: int) -> Mapping[datetime.date, str]:
     """Return the statutory holidays of ``year`` and their make-up days (``"make_up"``).
 
     Weekends are not listed: they are rest days anyway.
@@ -116,7 +118,7 @@ def estimated_days_off(year: int) -> dict[datetime.date, str]:
             while make_up.weekday() >= 5 or make_up in off:
                 make_up += ONE_DAY
             off[make_up] = "make_up"
-    return dict(sorted(off.items()))
+    return MappingProxyType(dict(sorted(off.items())))
 
 
 def estimated_is_working_day(day: datetime.date) -> bool:
