@@ -19,8 +19,16 @@ from tests.conftest import World
 from xiqia.accounts import access
 from xiqia.core import workdays
 from xiqia.core.errors import DomainError
-from xiqia.core.models import CalendarDay
+from xiqia.core.models import CalendarDay, CalendarYear
 from xiqia.core.workdays import CalendarRangeError, CalendarUnknown, WorkingCalendar
+
+# The years the migration marks published (chinese-calendar 1.11 knows them).
+PUBLISHED = range(2004, 2027)
+
+
+def official() -> WorkingCalendar:
+    """The calendar of the published years, without entries (the package alone)."""
+    return WorkingCalendar(published_years=PUBLISHED)
 
 
 def d(year: int, month: int, day: int) -> datetime.date:
@@ -62,54 +70,54 @@ def official_2021_cross_check() -> None:
 
 @pytest.mark.parametrize("day", HOLIDAYS_2021, ids=str)
 def test_is_working_day_false_on_2021_holidays(day: datetime.date) -> None:
-    assert WorkingCalendar().is_working_day(day) is False
+    assert official().is_working_day(day) is False
 
 
 @pytest.mark.parametrize("day", ADJUSTED_WORKING_DAYS_2021, ids=str)
 def test_is_working_day_true_on_2021_adjusted_weekends(day: datetime.date) -> None:
-    assert WorkingCalendar().is_working_day(day) is True
+    assert official().is_working_day(day) is True
 
 
 def test_add_working_days_across_labour_day_2021() -> None:
     # Accepted Thu 29 Apr: Fri 30 Apr (1); 1–5 May off; Thu 6 (2), Fri 7 (3), Sat 8 worked (4);
     # Sun 9 off; Mon 10 (5).
-    assert WorkingCalendar().add_working_days(d(2021, 4, 29), 5) == d(2021, 5, 10)
+    assert official().add_working_days(d(2021, 4, 29), 5) == d(2021, 5, 10)
 
 
 def test_add_working_days_across_spring_festival_2021_ends_on_worked_saturday() -> None:
     # Accepted Wed 10 Feb: 11–17 off; Thu 18 (1), Fri 19 (2), Sat 20 worked (3).
-    assert WorkingCalendar().add_working_days(d(2021, 2, 10), 3) == d(2021, 2, 20)
+    assert official().add_working_days(d(2021, 2, 10), 3) == d(2021, 2, 20)
 
 
 def test_add_working_days_zero_returns_start_even_on_a_holiday() -> None:
-    assert WorkingCalendar().add_working_days(d(2021, 5, 1), 0) == d(2021, 5, 1)
+    assert official().add_working_days(d(2021, 5, 1), 0) == d(2021, 5, 1)
 
 
 def test_add_working_days_from_a_holiday_counts_from_the_next_working_day() -> None:
     # Accepted on Sat 1 May (a holiday): Thu 6 May is the first working day.
-    assert WorkingCalendar().add_working_days(d(2021, 5, 1), 1) == d(2021, 5, 6)
+    assert official().add_working_days(d(2021, 5, 1), 1) == d(2021, 5, 6)
 
 
 def test_add_working_days_negative_is_refused() -> None:
     with pytest.raises(ValueError):
-        WorkingCalendar().add_working_days(d(2021, 5, 1), -1)
+        official().add_working_days(d(2021, 5, 1), -1)
 
 
 def test_working_days_between_across_national_day_2021() -> None:
     # After Fri 24 Sep: Sat 25 off; Sun 26 worked (1); Mon 27 – Thu 30 (2–5); 1–7 Oct off;
     # Fri 8 (6); Sat 9 worked (7); Sun 10 off; Mon 11 (8).
-    assert WorkingCalendar().working_days_between(d(2021, 9, 24), d(2021, 10, 11)) == 8
+    assert official().working_days_between(d(2021, 9, 24), d(2021, 10, 11)) == 8
 
 
 def test_working_days_between_counts_end_but_not_start() -> None:
-    calendar = WorkingCalendar()
+    calendar = official()
     assert calendar.working_days_between(d(2021, 9, 30), d(2021, 10, 8)) == 1
     assert calendar.working_days_between(d(2021, 10, 8), d(2021, 10, 8)) == 0
     assert calendar.working_days_between(d(2021, 10, 11), d(2021, 10, 8)) == 0
 
 
 def test_working_days_between_inverts_add_working_days_through_2021() -> None:
-    calendar = WorkingCalendar()
+    calendar = official()
     for start in days(d(2021, 1, 1), d(2021, 11, 30)):
         for n in (1, 5, 20):
             assert calendar.working_days_between(start, calendar.add_working_days(start, n)) == n
@@ -118,7 +126,7 @@ def test_working_days_between_inverts_add_working_days_through_2021() -> None:
 def test_working_deadline_paused_period_adds_the_working_days_it_holds() -> None:
     # March 2021 has no holidays. Accepted Mon 1 Mar, 10 working days: Mon 15 Mar unpaused.
     # Paused Mon 8 – Wed 10 Mar (3 working days): 2–5 Mar (4), 11, 12, 15, 16, 17, 18 (10).
-    calendar = WorkingCalendar()
+    calendar = official()
     assert calendar.working_deadline(d(2021, 3, 1), 10) == d(2021, 3, 15)
     paused = [(d(2021, 3, 8), d(2021, 3, 10))]
     assert calendar.working_deadline(d(2021, 3, 1), 10, paused) == d(2021, 3, 18)
@@ -128,34 +136,34 @@ def test_working_deadline_pause_over_a_holiday_counts_only_working_days() -> Non
     # Accepted Thu 29 Apr, 5 days, paused Fri 30 Apr – Thu 6 May (working days: 30 Apr, 6 May):
     # Fri 7 (1), Sat 8 worked (2), Mon 10 (3), Tue 11 (4), Wed 12 (5).
     paused = [(d(2021, 4, 30), d(2021, 5, 6))]
-    assert WorkingCalendar().working_deadline(d(2021, 4, 29), 5, paused) == d(2021, 5, 12)
+    assert official().working_deadline(d(2021, 4, 29), 5, paused) == d(2021, 5, 12)
 
 
 def test_working_deadline_ignores_weekend_pauses_and_pauses_after_the_deadline() -> None:
-    calendar = WorkingCalendar()
+    calendar = official()
     paused = [(d(2021, 3, 6), d(2021, 3, 7)), (d(2021, 3, 20), d(2021, 3, 31))]
     assert calendar.working_deadline(d(2021, 3, 1), 10, paused) == d(2021, 3, 15)
 
 
 def test_working_deadline_overlapping_pauses_count_once() -> None:
     paused = [(d(2021, 3, 8), d(2021, 3, 9)), (d(2021, 3, 9), d(2021, 3, 10))]
-    assert WorkingCalendar().working_deadline(d(2021, 3, 1), 10, paused) == d(2021, 3, 18)
+    assert official().working_deadline(d(2021, 3, 1), 10, paused) == d(2021, 3, 18)
 
 
 def test_working_deadline_refuses_a_period_that_ends_before_it_starts() -> None:
     with pytest.raises(ValueError):
-        WorkingCalendar().working_deadline(d(2021, 3, 1), 10, [(d(2021, 3, 10), d(2021, 3, 8))])
+        official().working_deadline(d(2021, 3, 1), 10, [(d(2021, 3, 10), d(2021, 3, 8))])
 
 
 def test_override_mapping_wins_over_the_package() -> None:
-    calendar = WorkingCalendar({d(2021, 5, 6): False})
+    calendar = WorkingCalendar({d(2021, 5, 6): False}, PUBLISHED)
     # Fri 30 Apr (1); Fri 7 May (2); Sat 8 (3); Mon 10 (4); Tue 11 (5).
     assert calendar.add_working_days(d(2021, 4, 29), 5) == d(2021, 5, 11)
 
 
 def test_unknown_year_raises_calendar_unknown_never_weekends() -> None:
     with pytest.raises(CalendarUnknown) as caught:
-        WorkingCalendar().is_working_day(d(2099, 1, 5))
+        WorkingCalendar({d(2099, 1, 5): False}, PUBLISHED).is_working_day(d(2099, 1, 5))
 
     assert isinstance(caught.value, DomainError)
     assert caught.value.code == "calendar_unknown"
@@ -163,8 +171,8 @@ def test_unknown_year_raises_calendar_unknown_never_weekends() -> None:
     assert "2099" in str(caught.value.message)
 
 
-def test_table_year_uses_its_entries_then_monday_to_friday() -> None:
-    calendar = WorkingCalendar({d(2099, 1, 1): False}, table_years=[2099])
+def test_published_year_unknown_to_the_package_uses_its_entries_then_the_week() -> None:
+    calendar = WorkingCalendar({d(2099, 1, 1): False}, published_years=[2099])
     assert calendar.is_working_day(d(2099, 1, 1)) is False  # Thursday, New Year
     assert calendar.is_working_day(d(2099, 1, 2)) is True  # Friday
     assert calendar.is_working_day(d(2099, 1, 3)) is False  # Saturday
@@ -218,8 +226,8 @@ def test_db_working_deadline_loads_a_longer_range_when_the_first_is_short(
 
     # Accepted Sun 28 Feb, 10 days, all of March off: Thu 1 Apr (1), Fri 2 (2); 3–5 Apr off
     # (Qingming); Tue 6 – Fri 9 (3–6); Mon 12 – Thu 15 (7–10). The first range (35 days) ends
-    # on 4 Apr, so a second query loads 70 days.
-    with django_assert_num_queries(2):
+    # on 4 Apr, so a second load (two queries) reads 70 days.
+    with django_assert_num_queries(4):
         assert workdays.working_deadline(d(2021, 2, 28), 10) == d(2021, 4, 15)
 
 
@@ -240,15 +248,15 @@ def test_calendar_day_working_day_override_on_a_holiday() -> None:
 
 
 @pytest.mark.django_db
-def test_calendar_for_loads_in_one_query(django_assert_num_queries) -> None:
+def test_calendar_for_loads_in_two_queries(django_assert_num_queries) -> None:
     add_day(d(2021, 5, 6), CalendarDay.Kind.HOLIDAY)
     add_day(d(2021, 12, 31), CalendarDay.Kind.REST_DAY)  # outside the range: not an override
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         calendar = workdays.calendar_for(d(2021, 5, 1), d(2021, 5, 31))
 
     assert calendar.overrides == {d(2021, 5, 6): False}
-    assert calendar.table_years == frozenset({2021})
+    assert calendar.published_years == frozenset({2021})
 
 
 @pytest.mark.django_db
@@ -261,16 +269,22 @@ def test_unknown_year_raises_calendar_unknown_from_the_database_layer() -> None:
 
 
 @pytest.mark.django_db
-def test_year_without_a_holiday_entry_stays_unknown() -> None:
+def test_year_with_entries_but_not_published_stays_unknown() -> None:
+    add_day(d(2099, 1, 1), CalendarDay.Kind.HOLIDAY, "元旦", "New Year's Day")
     add_day(d(2099, 1, 4), CalendarDay.Kind.ADJUSTED_WORKING_DAY)
 
     with pytest.raises(CalendarUnknown):
         workdays.is_working_day(d(2099, 1, 4))
+    with pytest.raises(CalendarUnknown):
+        workdays.is_working_day(d(2099, 1, 1))
 
 
 @pytest.mark.django_db
-def test_holiday_entry_makes_2099_computable_with_weekends_as_rest() -> None:
+def test_published_2099_computable_with_weekends_as_rest() -> None:
     add_day(d(2099, 1, 1), CalendarDay.Kind.HOLIDAY, "元旦", "New Year's Day")
+    CalendarYear.objects.create(
+        year=2099, published=True, notice_number="国办发明电〔2098〕1号", notice_date=d(2098, 11, 1)
+    )
 
     assert workdays.is_working_day(d(2099, 1, 1)) is False  # Thursday, the holiday
     assert workdays.is_working_day(d(2099, 1, 3)) is False  # Saturday

@@ -6,12 +6,15 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import make_user
 from tests.govservice.conftest import GovWorld, at, make_matter
+from xiqia.accounts.models import Role
 from xiqia.core import workdays
-from xiqia.core.models import CalendarDay
+from xiqia.core.models import CalendarDay, CalendarYear
 from xiqia.govservice import services
 from xiqia.govservice.deadlines import case_deadline
 from xiqia.govservice.models import CaseState
@@ -78,13 +81,25 @@ def test_case_deadline_past_calendar_horizon_provisional(db: Any) -> None:
     deadline, provisional = case_deadline(d(2026, 12, 24), 10)
 
     assert provisional is True
-    # 25, 28–31 December 2026, then Monday to Friday in 2027 (1 January unknown, so counted):
-    # 1, 4, 5, 6, 7 January
-    assert deadline == d(2027, 1, 7)
+    # 25, 28–31 December 2026, then 2027 estimated: Friday 1 January is New Year's Day, so
+    # 4, 5, 6, 7, 8 January
+    assert deadline == d(2027, 1, 8)
 
 
-def test_case_deadline_exact_once_next_year_entered(db: Any) -> None:
+def test_case_deadline_one_day_entered_stays_provisional(db: Any) -> None:
+    CalendarDay.objects.create(date=d(2027, 1, 4), kind=CalendarDay.Kind.HOLIDAY)
+
+    deadline, provisional = case_deadline(d(2026, 12, 24), 10)
+
+    # The entry is used in the estimate, but 2027 is not published: 5–8, 11 January.
+    assert (deadline, provisional) == (d(2027, 1, 11), True)
+
+
+def test_case_deadline_exact_once_next_year_published(db: Any) -> None:
     CalendarDay.objects.create(date=d(2027, 1, 1), kind=CalendarDay.Kind.HOLIDAY)
+    CalendarYear.objects.create(
+        year=2027, published=True, notice_number="国办发明电〔2026〕1号", notice_date=d(2026, 11, 5)
+    )
 
     deadline, provisional = case_deadline(d(2026, 12, 24), 10)
 
@@ -160,7 +175,7 @@ def test_case_pause_after_deadline_changes_nothing(
     ("today", "expected"),
     [
         (d(2026, 10, 31), None),  # before November: no warning yet
-        (d(2026, 11, 1), 2027),  # 2027 unknown to the package and the table
+        (d(2026, 11, 1), 2027),  # 2027 not published
         (d(2025, 11, 20), None),  # 2026 is known
     ],
 )
@@ -172,9 +187,62 @@ def test_calendar_warning_from_november_when_next_year_missing(
     assert calendar_warning_year(today) == expected
 
 
-def test_calendar_warning_gone_once_next_year_entered(db: Any) -> None:
+def test_calendar_warning_stays_while_next_year_only_has_entries(db: Any) -> None:
     from xiqia.govservice.selectors import calendar_warning_year
 
     CalendarDay.objects.create(date=d(2027, 1, 1), kind=CalendarDay.Kind.HOLIDAY)
 
+    assert calendar_warning_year(d(2026, 11, 1)) == 2027
+
+
+def test_calendar_warning_gone_once_next_year_published(db: Any) -> None:
+    from xiqia.govservice.selectors import calendar_warning_year
+
+    CalendarYear.objects.create(
+        year=2027, published=True, notice_number="国办发明电〔2026〕1号", notice_date=d(2026, 11, 5)
+    )
+
     assert calendar_warning_year(d(2026, 11, 1)) is None
+
+
+WEEKDAY_HOLIDAYS_2027 = [
+    d(2027, 1, 1),
+    d(2027, 2, 5),
+    d(2027, 2, 8),
+    d(2027, 4, 5),
+    d(2027, 6, 9),
+    d(2027, 9, 15),
+    d(2027, 10, 1),
+]
+
+
+def test_case_deadline_recomputed_when_2027_published_and_unpublished(gov: GovWorld) -> None:
+    from xiqia.core import services as core_services
+
+    matter = make_matter("XD-0010", "510114", committed=10, statutory=20)
+    received = gov.receive(matter=matter, now=at(2026, 12, 24, 9))
+    case = gov.advance(received, CaseState.ACCEPTED, now=at(2026, 12, 24, 10))
+    case.refresh_from_db()
+    assert (case.deadline, case.deadline_provisional) == (d(2027, 1, 8), True)
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=day, kind=CalendarDay.Kind.HOLIDAY) for day in WEEKDAY_HOLIDAYS_2027
+    )
+    CalendarDay.objects.create(date=d(2027, 1, 4), kind=CalendarDay.Kind.REST_DAY)  # the notice's
+    admin = make_user("calendar_admin", Role.PLATFORM_ADMIN)
+
+    with time_machine.travel(at(2026, 11, 20), tick=False):
+        core_services.calendar_year_set(
+            actor=admin,
+            year=2027,
+            published=True,
+            notice_number="国办发明电〔2026〕9号",
+            notice_date=d(2026, 11, 12),
+        )
+    case.refresh_from_db()
+    published = (case.deadline, case.deadline_provisional)
+    core_services.calendar_year_set(actor=admin, year=2027, published=False)
+    case.refresh_from_db()
+
+    # 25, 28–31 December, then 1 and 4 January off: 5, 6, 7, 8, 11 January
+    assert published == (d(2027, 1, 11), False)
+    assert (case.deadline, case.deadline_provisional) == (d(2027, 1, 11), True)

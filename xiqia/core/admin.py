@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from xiqia.accounts import access
-from xiqia.core.models import CalendarDay, Region
+from xiqia.core import services
+from xiqia.core.errors import DomainError, add_to_form
+from xiqia.core.models import CalendarDay, CalendarYear, Region
 
 admin.site.site_header = _("Xiqia back office")
 admin.site.site_title = _("Xiqia")
@@ -84,3 +87,54 @@ class CalendarDayAdmin(ScopedAdmin):
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: CalendarDay) -> str:
         return date_format(obj.date, "l")
+
+
+class CalendarYearForm(forms.ModelForm):
+    """Checks the year with the service's own rules, so a refusal shows on the form."""
+
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "published", "notice_number", "notice_date", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.check_calendar_year(
+                year=data.get("year", self.instance.year),
+                published=data.get("published", False),
+                notice_number=data.get("notice_number", ""),
+                notice_date=data.get("notice_date"),
+            )
+        except DomainError as exc:
+            add_to_form(self, exc)
+        return data
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ScopedAdmin):
+    """Which years' arrangements are published: only their working days are exact."""
+
+    form = CalendarYearForm
+    list_display = ["year", "published", "notice_number", "notice_date", "origin"]
+    list_filter = ["published", "origin"]
+    search_fields = ["notice_number", "note"]
+    readonly_fields = ["origin"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["year", "origin"] if obj is not None else ["origin"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save through ``services.calendar_year_set``, the rule shared with every caller."""
+        saved = services.calendar_year_set(
+            actor=request.user,
+            year=obj.year,
+            published=obj.published,
+            notice_number=obj.notice_number,
+            notice_date=obj.notice_date,
+            note=obj.note,
+        )
+        obj.pk = saved.pk
+        obj.origin = saved.origin
+        obj._state.adding = False

@@ -1,4 +1,4 @@
-"""Shared tables: administrative regions (GB/T 2260) with their validity periods."""
+"""Shared tables: administrative regions (GB/T 2260) and the official working-day calendar."""
 
 from __future__ import annotations
 
@@ -190,3 +190,52 @@ class CalendarDay(models.Model):
     @property
     def is_working_day(self) -> bool:
         return self.kind in (self.Kind.ADJUSTED_WORKING_DAY, self.Kind.WORKING_DAY)
+
+
+class CalendarYear(models.Model):
+    """Whether the State Council's arrangement of a year has been published and entered.
+
+    A year counts as known (its working days exact) only when ``published`` is set: the notice
+    (国务院办公厅关于某年部分节假日安排的通知) has been entered in full in ``CalendarDay`` or is
+    known to the ``chinese-calendar`` package, and its date and number are recorded. Every other
+    year is unknown and deadlines reaching it are provisional (see ``core.workdays``). Written
+    only by ``core.services.calendar_year_set``.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "The State Council's notice on this year's public holidays has been entered in "
+            "full: every holiday on a weekday and every weekend worked, in the calendar days."
+        ),
+    )
+    notice_number = models.CharField(
+        _("notice number"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example 国办发明电〔2020〕27号."),
+    )
+    notice_date = models.DateField(_("notice date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    origin = OriginField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+        constraints = [
+            # Entered in the back office: a published year names its notice. The years seeded
+            # from the chinese-calendar package (origin "fact") may not record it.
+            models.CheckConstraint(
+                condition=Q(published=False)
+                | (Q(notice_date__isnull=False) & ~Q(notice_number=""))
+                | Q(origin="fact"),
+                name="calendaryear_published_names_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from xiqia.accounts.access import ALL, Policy, Principal, register
 from xiqia.accounts.models import Role
-from xiqia.core.models import CalendarDay, Region
+from xiqia.core.models import CalendarDay, CalendarYear, Region
 from xiqia.directory.models import Industry, Organisation
 
 
@@ -63,6 +63,16 @@ class CalendarDayPolicy(Policy):
     """The official calendar is public reference data; only administrators edit it."""
 
     model = CalendarDay
+
+    def view_q(self, principal: Principal) -> Q | None:
+        return ALL
+
+
+@register
+class CalendarYearPolicy(Policy):
+    """Which years are published is public reference data; only administrators edit it."""
+
+    model = CalendarYear
 
     def view_q(self, principal: Principal) -> Q | None:
         return ALL

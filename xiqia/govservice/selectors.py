@@ -7,7 +7,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from xiqia.accounts import access
@@ -18,6 +19,7 @@ from xiqia.govservice import deadlines
 from xiqia.govservice.models import (
     OPEN_REQUEST_STATES,
     Case,
+    CasePause,
     CaseState,
     CaseTransition,
     EnterpriseRequest,
@@ -34,6 +36,30 @@ from xiqia.govservice.transitions import TABLE, Action, Side, actions_from
 
 FINISHED = (CaseState.REJECTED, CaseState.CLOSED, CaseState.RATED, CaseState.WITHDRAWN)
 NEARLY_DUE_WORKING_DAYS = 2
+
+# The states in which the legal clock runs: accepted and not yet decided.
+CLOCK_RUNNING = (
+    CaseState.ACCEPTED,
+    CaseState.IN_TRANSIT,
+    CaseState.DELIVERED,
+    CaseState.REVIEW_SCHEDULED,
+    CaseState.REVIEWED,
+)
+
+
+def clock_running_q() -> Q:
+    """Cases whose clock runs: accepted, not decided, and not paused by a pause that began on
+    or before the deadline (a pause that begins after the deadline moves nothing)."""
+    paused = CasePause.objects.filter(
+        case=OuterRef("pk"), last_day__isnull=True, first_day__lte=OuterRef("deadline")
+    )
+    return Q(state__in=CLOCK_RUNNING, deadline__isnull=False) & ~Exists(paused)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Overdue cases: a running clock past its deadline. The one definition of the work queue
+    and the supervision dashboard (a case decided before its deadline is never overdue)."""
+    return clock_running_q() & Q(deadline__lt=today)
 
 
 def states_of(side: Side) -> list[str]:
@@ -112,7 +138,8 @@ def work_queue(*, who: Any, today: datetime.date | None = None) -> list[Case]:
     """Return the cases waiting for the user's next step, soonest deadline first.
 
     Clerks see the cases of their district waiting at the receiving side; reviewers those
-    waiting at the handling side. Each case carries ``overdue`` and ``nearly_due``.
+    waiting at the handling side. Each case carries ``overdue`` (:func:`overdue_q`) and
+    ``nearly_due`` (a running clock whose deadline is within a few working days).
     """
     today = today or timezone.localdate()
     posts = posts_of(who.user if hasattr(who, "user") else who)
@@ -125,12 +152,16 @@ def work_queue(*, who: Any, today: datetime.date | None = None) -> list[Case]:
         access.scope(who, Case.objects.all())
         .filter(q)
         .select_related("matter_version", "receiving_region", "handling_region")
+        .annotate(
+            clock_running=DbCase(When(clock_running_q(), then=True), default=False),
+            is_overdue=DbCase(When(overdue_q(today), then=True), default=False),
+        )
         .order_by(F("deadline").asc(nulls_last=True), "received_at")
     )
     soon = nearly_due_until(today) if cases else today
     for case in cases:
-        case.overdue = case.deadline is not None and case.deadline < today
-        case.nearly_due = not case.overdue and case.deadline is not None and case.deadline <= soon
+        case.overdue = case.is_overdue
+        case.nearly_due = case.clock_running and not case.overdue and case.deadline <= soon
     return cases
 
 
@@ -165,14 +196,6 @@ def follow_ups(*, who: Any) -> QuerySet[FollowUp]:
 
 
 # The supervision dashboard ---------------------------------------------------------------------
-
-CLOCK_RUNNING = (
-    CaseState.ACCEPTED,
-    CaseState.IN_TRANSIT,
-    CaseState.DELIVERED,
-    CaseState.REVIEW_SCHEDULED,
-    CaseState.REVIEWED,
-)
 
 
 @dataclass(frozen=True)
@@ -229,7 +252,7 @@ def supervision(*, who: Any, today: datetime.date | None = None) -> Supervision:
         decided=Count("id"), within=Count("id", filter=Q(decided_on__lte=F("deadline")))
     )
     overdue = list(
-        cases.filter(state__in=CLOCK_RUNNING, deadline__lt=today)
+        cases.filter(overdue_q(today))
         .select_related("matter_version", "receiving_region", "handling_region")
         .order_by("deadline", "id")
     )

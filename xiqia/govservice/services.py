@@ -695,3 +695,34 @@ def follow_up_close(
     locked.response, locked.closed_by, locked.closed_at = response, actor, _now(now)
     locked.save()
     return locked
+
+
+@transaction.atomic
+def case_deadlines_recompute(*, year: int) -> int:
+    """Recompute the stored deadlines whose count reaches ``year``; return how many changed.
+
+    Called when the arrangement of ``year`` is published or unpublished
+    (``core.services.calendar_year_changed``): a provisional deadline becomes exact (and may
+    move to the notice's days), an exact one becomes provisional again. The days counted run
+    from the day after acceptance to the deadline.
+    """
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    changed = 0
+    cases = (
+        Case.objects.select_for_update()
+        .select_related("matter_version")
+        .filter(accepted_on__isnull=False, accepted_on__lt=last, deadline__gte=first)
+        .order_by("pk")
+    )
+    for case in cases:
+        before = (case.deadline, case.deadline_provisional)
+        _recompute_deadline(case)
+        if (case.deadline, case.deadline_provisional) != before:
+            case.save(update_fields=["deadline", "deadline_provisional"])
+            changed += 1
+    return changed
+
+
+def on_calendar_year_changed(sender: Any, year: int, **kwargs: Any) -> None:
+    """Receive ``core.services.calendar_year_changed`` (connected in ``apps.py``)."""
+    case_deadlines_recompute(year=year)
