@@ -271,6 +271,7 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
         chains = args.deals * 85 // 100
         upgrades = args.deals - chains
         roots: list[Deal] = []
+        in_force = {d.pk: d.current_successor() for d in districts}
         today = datetime.date(2025, 12, 31)
         milestones_plan: list[tuple[int, str, datetime.date]] = []
         for i in range(chains):
@@ -286,6 +287,7 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
             deal = Deal(
                 investor=investors[i % len(investors)],
                 host_region=district,
+                chain_region=in_force[district.pk],
                 cluster=rng.choice(by_region[district.pk]),
                 title_zh=f"签约项目{i:06d}",
                 subject_key=f"title:签约项目{i:06d}",
@@ -311,6 +313,7 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
                 Deal(
                     investor_id=root.investor_id,
                     host_region_id=root.host_region_id,
+                    chain_region_id=root.chain_region_id,
                     cluster_id=root.cluster_id,
                     title_zh=root.title_zh,
                     subject_key=root.subject_key,

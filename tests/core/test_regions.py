@@ -103,3 +103,27 @@ def test_infer_successors_prefers_curated_merge_over_name() -> None:
 )
 def test_romanise_gives_usual_english_forms(name: str, level: str, english: str) -> None:
     assert romanise(name, level) == english
+
+
+def test_lineage_of_merged_region_holds_its_predecessors() -> None:
+    yubei = Region.objects.valid_in(2021).get(code="500112")
+    liangjiang = Region.objects.current().get(code="500157")
+
+    codes = set(Region.objects.filter(pk__in=yubei.lineage_ids()).values_list("code", flat=True))
+
+    # With their Sichuan codes before Chongqing became a municipality in 1997.
+    assert codes == {"510211", "510218", "500105", "500112", "500157"}
+    assert yubei.lineage_ids() == liangjiang.lineage_ids()
+
+
+def test_lineage_of_unchanged_region_holds_no_neighbour_or_subtree() -> None:
+    jiulongpo = Region.objects.current().get(code="500107")
+    chongqing = Region.objects.current().get(code="500000")
+
+    jiulongpo_codes = set(
+        Region.objects.filter(pk__in=jiulongpo.lineage_ids()).values_list("code", flat=True)
+    )
+
+    assert jiulongpo_codes == {"500107", "510213"}  # re-coded from Sichuan in 1997
+    assert chongqing.pk in chongqing.lineage_ids()
+    assert not Region.objects.filter(pk__in=chongqing.lineage_ids(), code="500107").exists()

@@ -116,6 +116,7 @@ def test_kpi_summary_of_everything(deals: dict[str, Deal]) -> None:
     assert figures(kpis) == {
         "deals_signed": 5,
         "amount_signed": 9 * YI,
+        "amount_revised_down": 0,
         "contracts": 4,
         "contract_amount": 8 * YI,
         "registered": 3,
@@ -343,7 +344,8 @@ def test_dashboard_gathers_the_district_figures_in_constant_queries(
 
 
 def test_every_kpi_has_a_definition() -> None:
-    defined = {"deals_signed", "amount_signed", "contracts", "performance_rate", "start_rate"}
+    defined = {"deals_signed", "amount_signed", "amount_revised_down", "contracts"}
+    defined |= {"performance_rate", "start_rate"}
     defined |= {"production_rate", "funds_in_place", "overdue_start"}
     assert set(selectors.DEFINITIONS) == defined
     assert all(str(text) for text in selectors.DEFINITIONS.values())

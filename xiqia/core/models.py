@@ -145,6 +145,25 @@ class Region(BilingualName):
             seen.add(region.pk)
         return region
 
+    def lineage_ids(self) -> list[int]:
+        """Return the ids of every region whose current successor is this one's (with it).
+
+        Yubei District (500112) and Jiangbei District (500105), both merged into Liangjiang New
+        Area (500157) in 2025, share Liangjiang's lineage; a region's subtree is not part of
+        it. One query per succession step back (in practice one or two).
+        """
+        today = self.current_successor()
+        seen: set[int] = {today.pk}
+        frontier = [today.pk]
+        while frontier:
+            frontier = list(
+                Region.objects.filter(successor__in=frontier, valid_to__isnull=False)
+                .exclude(pk__in=seen)
+                .values_list("pk", flat=True)
+            )
+            seen.update(frontier)
+        return sorted(seen)
+
 
 class CalendarDay(models.Model):
     """One day of the official calendar entered by an administrator (see ``core.workdays``).

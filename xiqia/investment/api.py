@@ -597,6 +597,7 @@ class KpiOutput(serializers.Serializer):
     label = serializers.CharField()
     deals_signed = serializers.IntegerField()
     amount_signed = serializers.DecimalField(max_digits=20, decimal_places=2)
+    amount_revised_down = serializers.DecimalField(max_digits=20, decimal_places=2)
     contracts = serializers.IntegerField()
     contract_amount = serializers.DecimalField(max_digits=20, decimal_places=2)
     registered = serializers.IntegerField()

@@ -7,9 +7,14 @@ deal when it is recorded, so that every KPI is a plain aggregate in the database
 * a deal is one signing of one *subject* (a catalogue project, or a title when there is none)
   between one investor and one host region. The deals of a subject form a *chain*: the first
   (``previous`` empty) and its upgrades or added capital, each pointing to the one before.
+  A chain is found through its region in force (``chain_region``, the host region's current
+  successor), so a deal signed under Yubei (500112) in 2021 and re-signed under Liangjiang
+  (500157), which succeeded it in 2025, is one chain.
 * ``counts_as_deal`` is true only for the first deal of a chain: a chain counts once.
 * ``counted_amount`` is the increment over the previous deal (the whole amount for the first),
-  so the counted amounts of a chain add up to its latest amount.
+  so the counted amounts of a chain add up to its latest amount. A revision down (a lower
+  amount than the deal before) has a negative increment: the KPIs count it as an amount
+  revised down, never as a negative signing (``is_revision_down``).
 * ``credited_event`` is the first fair event in the chain where the subject was signed; every
   later increment is credited to it too.
 * ``is_current`` marks the latest deal of a chain; the landing pipeline (step dates, deadlines,
@@ -506,6 +511,14 @@ class Deal(models.Model):
 
     # Counting (set by services.deal_record).
     subject_key = models.CharField(_("subject key"), max_length=220, editable=False)
+    chain_region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("region of the chain"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("The host region's successor in force when the deal was recorded."),
+    )
     root = models.ForeignKey(
         "self",
         verbose_name=_("first deal of the chain"),
@@ -590,15 +603,17 @@ class Deal(models.Model):
             ),
         ]
         constraints = [
-            # The same deal is never counted twice: one chain per investor, region and subject,
-            # and one latest deal per chain (previous is one-to-one, so a chain never forks).
+            # The same deal is never counted twice: one chain per investor, region in force and
+            # subject, and one latest deal per chain (previous is one-to-one, so a chain never
+            # forks). The region in force, not the host region: a signing under Yubei and one
+            # under Liangjiang, its successor, are of the same chain.
             models.UniqueConstraint(
-                fields=["investor", "host_region", "subject_key"],
+                fields=["investor", "chain_region", "subject_key"],
                 condition=Q(previous__isnull=True),
                 name="deal_one_chain_per_subject",
             ),
             models.UniqueConstraint(
-                fields=["investor", "host_region", "subject_key"],
+                fields=["investor", "chain_region", "subject_key"],
                 condition=Q(is_current=True),
                 name="deal_one_current_per_subject",
             ),
@@ -656,6 +671,11 @@ class Deal(models.Model):
     @property
     def chain_root_id(self) -> int:
         return self.root_id or self.pk
+
+    @property
+    def is_revision_down(self) -> bool:
+        """Return whether this signing lowered the chain's amount (a contract revised down)."""
+        return self.counted_amount < 0
 
     @property
     def stage(self) -> str:

@@ -26,6 +26,7 @@ from xiqia.investment.policies import reads_everything
 HEADLINE: tuple[tuple[str, Any, str, str], ...] = (
     ("deals_signed", _("Deals signed"), "count", "deals_signed"),
     ("amount_signed", _("Amount signed"), "yuan", "amount_signed"),
+    ("amount_revised_down", _("Amount revised down"), "yuan", "amount_revised_down"),
     ("contracts", _("Formal contracts"), "count", "contracts"),
     ("performance_rate", _("Performance rate (履约率)"), "rate", "performance_rate"),
     ("start_rate", _("Start rate (开工率)"), "rate", "start_rate"),
@@ -39,6 +40,7 @@ HEADLINE: tuple[tuple[str, Any, str, str], ...] = (
 COLUMNS: tuple[tuple[str, Any, str], ...] = (
     ("deals_signed", _("Deals signed"), "count"),
     ("amount_signed", _("Amount signed"), "yuan"),
+    ("amount_revised_down", _("Amount revised down"), "yuan"),
     ("contracts", _("Formal contracts"), "count"),
     ("started", _("Construction started"), "count"),
     ("in_production", _("In production"), "count"),

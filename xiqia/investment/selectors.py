@@ -7,7 +7,8 @@ with a constant number of queries, whatever the number of deals.
 Two kinds of rows are aggregated (see ``models`` for the counting fields):
 
 * *counting* rows: every deal. ``counts_as_deal`` counts each chain once and
-  ``counted_amount`` adds each signing's increment. Grouped by fair or event through
+  ``counted_amount`` adds each signing's increment: the increases make the amount signed, the
+  decreases (revisions down) the amount revised down. Grouped by fair or event through
   ``credited_event`` (the chain's first fair event), by year through ``signed_at`` (the year
   each increment was signed).
 * *pipeline* rows: the latest deal of each chain that is a formal contract (``is_current`` and
@@ -28,6 +29,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -65,9 +67,15 @@ DEFINITIONS: dict[str, Any] = {
     ),
     "amount_signed": _(
         "Amount signed: a project's first signing counts in full, each upgrade or added capital "
-        "only by its increment, so a project adds up to its latest agreed amount. By fair or "
-        "event, a project counts for the first fair event where it was signed; by year, each "
-        "signing counts in the year it was signed."
+        "only by its increment; a revision down counts nothing here (see amount revised down). "
+        "A project signed in a district that has since merged into another and re-signed there "
+        "is the same project. By fair or event, a project counts for the first fair event "
+        "where it was signed; by year, each signing counts in the year it was signed."
+    ),
+    "amount_revised_down": _(
+        "Amount revised down: how much signings that lowered a project's agreed amount took "
+        "off it, in the year of the revision. Over all years, amount signed less amount revised "
+        "down is the amount the projects' latest signings agree."
     ),
     "contracts": _(
         "Formal contracts: projects whose latest signing is a formal contract; the landing "
@@ -111,6 +119,7 @@ class Kpis:
     label: str = ""
     deals_signed: int = 0
     amount_signed: Decimal = ZERO
+    amount_revised_down: Decimal = ZERO
     contracts: int = 0
     contract_amount: Decimal = ZERO
     registered: int = 0
@@ -151,6 +160,7 @@ class Kpis:
 KPI_FIELDS = (
     "deals_signed",
     "amount_signed",
+    "amount_revised_down",
     "contracts",
     "contract_amount",
     "registered",
@@ -238,10 +248,16 @@ PIPELINE_ROWS = Q(is_current=True, kind=DealKind.CONTRACT)
 def _counting_aggregates(rows: Q | None = None) -> dict[str, Any]:
     """Return the counting figures, over the rows matching ``rows`` (all when ``None``)."""
     both = (lambda q: q) if rows is None else (lambda q: rows & q)
+    zero = Value(ZERO, output_field=AmountField())
     return {
         "deals_signed": Count("pk", filter=both(Q(counts_as_deal=True))),
+        # Increases only: a revision down is never a negative signing (DEFINITIONS).
         "amount_signed": Coalesce(
-            Sum("counted_amount", filter=rows), Value(ZERO, output_field=AmountField())
+            Sum("counted_amount", filter=both(Q(counted_amount__gt=0))), zero
+        ),
+        "amount_revised_down": ExpressionWrapper(
+            zero - Coalesce(Sum("counted_amount", filter=both(Q(counted_amount__lt=0))), zero),
+            output_field=AmountField(),
         ),
     }
 

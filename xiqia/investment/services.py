@@ -321,11 +321,15 @@ def deal_record(
     """Record a signing and apply the counting rules; return the deal.
 
     * A subject (the catalogue ``project``, else the Chinese title) signed by the same investor
-      in the same region forms one chain. The first signing counts as a deal with its whole
-      amount; a later one (an upgrade, added capital, a new signing at another fair) is linked
-      to the chain's latest deal (``previous``; found by itself when not given) and counts only
-      the increment ``amount - previous.amount``. ``amount`` is always the total investment
-      agreed in this signing.
+      in the same region forms one chain. The same region is the same region in force today:
+      a chain is found through the host region's current successor (``chain_region``), so a
+      subject signed under Yubei (500112) in 2021 and re-signed under Liangjiang (500157),
+      which succeeded it in 2025, is one chain. The first signing counts as a deal with its
+      whole amount; a later one (an upgrade, added capital, a new signing at another fair, a
+      revision) is linked to the chain's latest deal (``previous``; found by itself when not
+      given) and counts only the increment ``amount - previous.amount``. ``amount`` is always
+      the total investment agreed in this signing; a lower amount is a revision down, which
+      the KPIs count apart (``selectors.DEFINITIONS["amount_revised_down"]``).
     * The whole chain is credited to the first fair event where it was signed: when a chain
       first signed outside a fair is signed again at an event, its earlier deals are credited
       to that event too.
@@ -360,9 +364,11 @@ def deal_record(
     if event is not None:
         _check_event(event, signed_at)
     key = subject_key(project=project, title_zh=title_zh)
+    chain_region = host_region.current_successor()
     deal = Deal(
         investor=investor,
         host_region=host_region,
+        chain_region=chain_region,
         park=park,
         cluster=cluster,
         project=project,
@@ -380,9 +386,12 @@ def deal_record(
     if actor is not None:
         _deny_unless(access.can_create(actor, Deal, deal))
 
+    # The chain's deals may carry an earlier region in force (one retired since they were
+    # recorded): look through every region whose successor in force is the same.
+    lineage = chain_region.lineage_ids()
     current = (
         Deal.objects.select_for_update()
-        .filter(investor=investor, host_region=host_region, subject_key=key, is_current=True)
+        .filter(investor=investor, chain_region__in=lineage, subject_key=key, is_current=True)
         .first()
     )
     if previous is not None and (current is None or previous.pk != current.pk):
@@ -391,9 +400,9 @@ def deal_record(
         )
     if current is not None:
         same_signing = Deal.objects.filter(
-            investor=investor,
-            host_region=host_region,
-            subject_key=key,
+            # Under the host region or another of the chain's lineage (a 2025 signing may be
+            # filed under Yubei or under Liangjiang): the same signing all the same.
+            Q(pk=current.chain_root_id) | Q(root=current.chain_root_id),
             kind=kind,
             amount=amount,
             signed_at=signed_at,
@@ -470,7 +479,8 @@ def deal_update(*, actor: Any, deal: Deal, **changes: Any) -> Deal:
     What identifies the deal's chain (investor, region, subject, kind, date, event) is not
     edited: record an upgrade, or terminate and record anew. A corrected ``amount`` keeps the
     counting rules: the deal counts its new increment over the signing before it, and the
-    signing after it (if any) its increment over the new amount. The officer must be a district
+    signing after it (if any) its increment over the new amount (below the amount before it, a
+    signing becomes a revision down, counted apart by the KPIs). The officer must be a district
     officer of the deal's region. Every change is kept in the deal's history.
     """
     unknown = set(changes) - set(DEAL_EDITABLE_FIELDS)
