@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, sign_in
+from xiqia.core.uploads import minimal_pdf
 
 DISTRICT = "/investment/dashboard/districts/500157/"  # Liangjiang, which took Yubei's place
 
@@ -29,8 +30,10 @@ def kpis(page: Page) -> dict[str, Decimal]:
 
 def evidence(tmp_path: Path, name: str) -> str:
     path = tmp_path / name
-    signature = b"\xff\xd8\xff\xe0" if name.endswith(".jpg") else b"%PDF-1.4"
-    path.write_bytes(signature + b" evidence")
+    if name.endswith(".jpg"):
+        path.write_bytes(b"\xff\xd8\xff\xe0 evidence")
+    else:
+        path.write_bytes(minimal_pdf("evidence"))  # uploads must parse as PDF (core.uploads)
     return str(path)
 
 

@@ -15,6 +15,7 @@ from django.utils import translation
 from tests.conftest import World, make_org, region
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
+from xiqia.core.uploads import minimal_pdf
 from xiqia.fair.models import Event
 from xiqia.investment import services
 from xiqia.investment.models import Cluster, Deal, Park
@@ -61,11 +62,15 @@ class InvestmentWorld:
 
 
 # The first bytes of a file of each kind the uploads accept (core.uploads checks them).
-SIGNATURES = {"jpg": b"\xff\xd8\xff\xe0", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-1.4"}
+# PDFs must also parse (a blank one-page PDF does); images are checked by their first bytes.
+SIGNATURES = {"jpg": b"\xff\xd8\xff\xe0", "png": b"\x89PNG\r\n\x1a\n"}
+PDF = minimal_pdf("evidence")
 
 
 def evidence(name: str = "licence.pdf") -> ContentFile:
-    return ContentFile(SIGNATURES[name.rsplit(".", 1)[-1]] + b" evidence", name=name)
+    extension = name.rsplit(".", 1)[-1]
+    content = PDF if extension == "pdf" else SIGNATURES[extension] + b" evidence"
+    return ContentFile(content, name=name)
 
 
 def make_event(world: World, title: str, day: int, published: bool = True) -> Event:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_org
-from tests.investment.conftest import YI, InvestmentWorld, evidence
+from tests.investment.conftest import PDF, YI, InvestmentWorld, evidence
 from xiqia.investment import services
 from xiqia.investment.models import Deal, Milestone, Project
 
@@ -156,7 +156,7 @@ def test_milestones_api_records_a_step_with_its_evidence(inv: InvestmentWorld) -
             "step": "registered",
             "date": "2021-06-01",
             "evidence_kind": "licence",
-            "evidence": SimpleUploadedFile("licence.pdf", b"%PDF-1.4", "application/pdf"),
+            "evidence": SimpleUploadedFile("licence.pdf", PDF, "application/pdf"),
         },
     )
     skipped = client.post(
@@ -186,7 +186,7 @@ def test_milestones_api_by_another_district_is_refused(inv: InvestmentWorld) -> 
             "step": "registered",
             "date": "2021-06-01",
             "evidence_kind": "licence",
-            "evidence": SimpleUploadedFile("licence.pdf", b"%PDF-1.4"),
+            "evidence": SimpleUploadedFile("licence.pdf", PDF),
         },
     )
     assert response.status_code == 403
@@ -204,7 +204,7 @@ def test_deals_api_funds_and_documents(inv: InvestmentWorld) -> None:
     )
     document = client.post(
         f"/api/v1/investment/deals/{deal.pk}/documents/",
-        {"file": SimpleUploadedFile("contract.pdf", b"%PDF-1.7"), "kind": "agreement"},
+        {"file": SimpleUploadedFile("contract.pdf", PDF), "kind": "agreement"},
     )
 
     assert funds.json()["funds_in_place"] == "50000000.00"

@@ -7,10 +7,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.investment.conftest import YI, InvestmentWorld
+from tests.investment.conftest import PDF, YI, InvestmentWorld
 from xiqia.investment.models import Deal, DealDocument
-
-PDF = b"%PDF-1.4 the signed contract"
 
 
 def edit_form(inv: InvestmentWorld, **extra) -> dict:

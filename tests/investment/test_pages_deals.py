@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from tests.investment.conftest import YI, InvestmentWorld, evidence
+from tests.investment.conftest import PDF, YI, InvestmentWorld, evidence
 from xiqia.investment import services
 from xiqia.investment.models import Deal, DealDocument, Milestone
 
@@ -21,7 +21,7 @@ def deal_rows(response) -> list[int]:
 
 
 def upload(name: str = "licence.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 def deal_form(inv: InvestmentWorld, **extra) -> dict:
@@ -163,7 +163,7 @@ def test_officer_records_a_deal_signed_at_a_fair_event(inv: InvestmentWorld) -> 
     page = client.get(f"/investment/deals/{deal.pk}/").content.decode()
     assert f"/investment/deals/{deal.pk}/documents/{document.pk}/" in page
     download = client.get(f"/investment/deals/{deal.pk}/documents/{document.pk}/")
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 evidence"
+    assert b"".join(download.streaming_content) == PDF
 
 
 def test_deal_outside_the_fair_dates_saves_nothing(inv: InvestmentWorld) -> None:
@@ -240,7 +240,7 @@ def test_officer_records_the_next_milestone_with_evidence(inv: InvestmentWorld) 
     assert 'data-stage="registered"' in page
     evidence_url = f"/investment/deals/{deal.pk}/milestones/{milestone.pk}/evidence/"
     assert evidence_url in page
-    assert b"".join(client.get(evidence_url).streaming_content) == b"%PDF-1.4 evidence"
+    assert b"".join(client.get(evidence_url).streaming_content) == PDF
 
 
 def test_milestone_out_of_order_changes_nothing(inv: InvestmentWorld) -> None:

@@ -7,6 +7,7 @@ comments.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +15,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
-from tests.investment.conftest import YI, InvestmentWorld, evidence
+from tests.investment.conftest import PDF, YI, InvestmentWorld, evidence
 from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
 from xiqia.investment import selectors, services
@@ -479,8 +481,64 @@ def test_deal_document_attach_stores_the_file(inv: InvestmentWorld) -> None:
         actor=inv.world.users["yubei_officer"], deal=deal, file=evidence("contract.pdf")
     )
     assert document.title == "contract.pdf"
-    assert document.file.name == f"investment/deals/{deal.pk}/contract.pdf"
+    assert document.original_name == "contract.pdf"
+    assert re.fullmatch(rf"investment/deals/{deal.pk}/[0-9a-f]{{32}}\.pdf", document.file.name)
     assert document.uploaded_by == inv.world.users["yubei_officer"]
+
+
+def test_deal_document_attach_stores_a_long_multibyte_name_under_a_generated_one(
+    inv: InvestmentWorld,
+) -> None:
+    # 300 Chinese characters are 900 bytes of UTF-8: more than a file system allows in a name
+    # (255 bytes), so storing the file under it failed with a server error.
+    name = "重庆西部投资贸易洽谈会签约项目合同" * 18 + "附件三.pdf"
+    assert (len(name), len(name.encode())) == (313, 931)
+    deal = inv.deal()
+    document = services.deal_document_attach(
+        actor=inv.world.users["yubei_officer"], deal=deal, file=evidence(name)
+    )
+    document.refresh_from_db()
+    assert re.fullmatch(rf"investment/deals/{deal.pk}/[0-9a-f]{{32}}\.pdf", document.file.name)
+    # Cut by bytes on a character boundary, the extension kept: 83 characters (249 bytes) + ".pdf".
+    assert document.original_name == name[:83] + ".pdf"
+    assert len(document.original_name.encode()) == 253
+    assert document.title == document.original_name
+    with document.file.open("rb") as stored:
+        assert stored.read() == PDF
+
+
+def test_milestone_record_keeps_the_evidence_name_and_stores_a_generated_one(
+    inv: InvestmentWorld,
+) -> None:
+    deal = inv.deal()
+    milestone = services.milestone_record(
+        actor=inv.world.users["yubei_officer"],
+        deal=deal,
+        step="registered",
+        date=datetime.date(2021, 6, 1),
+        evidence=evidence("营业执照（张三 13800138000）.pdf"),
+        evidence_kind="licence",
+    )
+    milestone.refresh_from_db()
+    assert milestone.evidence_name == "营业执照（张三 13800138000）.pdf"
+    assert re.fullmatch(
+        rf"investment/milestones/{deal.pk}/registered/[0-9a-f]{{32}}\.pdf", milestone.evidence.name
+    )
+
+
+def test_deal_document_attach_refuses_a_fake_pdf_with_a_clear_error(inv: InvestmentWorld) -> None:
+    # The right first bytes, then garbage: a renamed file that only imitates a PDF's header.
+    fake = ContentFile(b"%PDF-1.7\n" + bytes(range(256)) * 8, name="contract.pdf")
+    deal = inv.deal()
+    with pytest.raises(ValidationError) as raised, translation.override("zh-hans"):
+        services.deal_document_attach(actor=None, deal=deal, file=fake)
+    error = raised.value.error_dict["file"][0]
+    with translation.override("zh-hans"):
+        assert error.messages == [
+            "文件开头像 PDF 文件，却无法按 PDF 读取：文件可能已损坏、设有密码或是其他类型。"
+            "请重新另存为 PDF 后再试。"
+        ]
+    assert DealDocument.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -507,9 +565,9 @@ def test_deal_document_attach_refuses_a_file_over_the_limit(
     settings.UPLOAD_MAX_BYTES = 10
     deal = inv.deal()
     with pytest.raises(ValidationError) as raised:
-        services.deal_document_attach(actor=None, deal=deal, file=evidence("contract.pdf"))
+        services.deal_document_attach(actor=None, deal=deal, file=evidence("photo.jpg"))
     assert raised.value.error_dict["file"][0].messages == [
-        "The file is 17\xa0bytes; the limit is 10\xa0bytes."
+        "The file is 13\xa0bytes; the limit is 10\xa0bytes."
     ]
     assert DealDocument.objects.count() == 0
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from xiqia.accounts.models import User
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
+from xiqia.core.uploads import minimal_pdf
 from xiqia.directory.models import Industry, Organisation
 from xiqia.fair.models import Event
 from xiqia.investment import services
@@ -216,9 +217,9 @@ LAST_MILESTONE_DAY = datetime.date(2025, 12, 31)
 
 
 def _evidence(step: str) -> ContentFile:
-    # A PDF header, so the file passes the upload check like a scanned document would.
+    # A real (blank, one-page) PDF, so the file passes the upload check like a scan would.
     return ContentFile(
-        f"%PDF-1.4\n% {GENERATED_NOTE_EN} Evidence of step {step}.\n".encode(),
+        minimal_pdf(f"{GENERATED_NOTE_EN} Evidence of step {step}."),
         name=f"demo-{step}.pdf",
     )
 

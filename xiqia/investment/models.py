@@ -35,6 +35,7 @@ from xiqia.core.models import BilingualName, localized
 from xiqia.core.money import AmountField
 from xiqia.core.origin import OriginField
 from xiqia.core.personal import PersonalDataField, PersonalKind
+from xiqia.core.uploads import ORIGINAL_NAME_BYTES, stored_name
 
 # Clusters, parks, anchors, indicators ------------------------------------------------------
 
@@ -708,7 +709,8 @@ class DealDocumentKind(models.TextChoices):
 
 
 def deal_document_path(instance: DealDocument, filename: str) -> str:
-    return f"investment/deals/{instance.deal_id}/{filename}"
+    # A generated name: the uploaded one is kept in ``original_name`` (core.uploads).
+    return f"investment/deals/{instance.deal_id}/{stored_name(filename)}"
 
 
 class DealDocument(models.Model):
@@ -720,6 +722,9 @@ class DealDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DealDocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=deal_document_path, max_length=300)
+    original_name = models.CharField(
+        _("original file name"), max_length=ORIGINAL_NAME_BYTES, blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -748,7 +753,8 @@ class EvidenceKind(models.TextChoices):
 
 
 def milestone_evidence_path(instance: Milestone, filename: str) -> str:
-    return f"investment/milestones/{instance.deal_id}/{instance.step}/{filename}"
+    # A generated name: the uploaded one is kept in ``evidence_name`` (core.uploads).
+    return f"investment/milestones/{instance.deal_id}/{instance.step}/{stored_name(filename)}"
 
 
 class Milestone(models.Model):
@@ -760,6 +766,9 @@ class Milestone(models.Model):
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     date = models.DateField(_("date"))
     evidence = models.FileField(_("evidence"), upload_to=milestone_evidence_path, max_length=300)
+    evidence_name = models.CharField(
+        _("original file name"), max_length=ORIGINAL_NAME_BYTES, blank=True
+    )
     evidence_kind = models.CharField(
         _("kind of evidence"), max_length=10, choices=EvidenceKind.choices
     )

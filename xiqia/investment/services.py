@@ -29,7 +29,7 @@ from xiqia.core.errors import Conflict, DomainError
 from xiqia.core.models import Region
 from xiqia.core.origin import Origin
 from xiqia.core.text import search_text
-from xiqia.core.uploads import check_document
+from xiqia.core.uploads import check_document, original_name
 from xiqia.investment.models import (
     PIPELINE,
     STEP_DATE_FIELD,
@@ -596,6 +596,7 @@ def milestone_record(
         step=step,
         date=date,
         evidence=evidence,
+        evidence_name=original_name(getattr(evidence, "name", "") or ""),
         evidence_kind=evidence_kind,
         officer=officer if officer is not None else actor,
         note=note,
@@ -673,11 +674,13 @@ def deal_document_attach(
         raise ValidationError({"file": exc.messages}) from exc
     if kind not in DealDocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
+    uploaded_as = original_name(getattr(file, "name", "") or "")
     document = DealDocument(
         deal=deal,
         kind=kind,
-        title=(title or getattr(file, "name", "") or "").strip()[:200],
+        title=(title or uploaded_as).strip()[:200],
         file=file,
+        original_name=uploaded_as,
         uploaded_by=actor,
         origin=origin,
     )

@@ -304,14 +304,17 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, deal, document_form=form)
 
 
-def _file(field_file) -> FileResponse:  # type: ignore[no-untyped-def]
+def _file(field_file, name: str = "") -> FileResponse:  # type: ignore[no-untyped-def]
+    """Serve a stored file under the name it was uploaded with (stored under a generated one)."""
     if not field_file:
         raise Http404
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
+    return FileResponse(
+        handle, as_attachment=True, filename=name or os.path.basename(field_file.name)
+    )
 
 
 @require_GET
@@ -324,7 +327,7 @@ def milestone_evidence(request: HttpRequest, pk: int, milestone: int) -> FileRes
         Milestone.objects.filter(deal__root=pk) | Milestone.objects.filter(deal=pk),
         pk=milestone,
     )
-    return _file(found.evidence)
+    return _file(found.evidence, found.evidence_name)
 
 
 @require_GET
@@ -333,7 +336,7 @@ def milestone_evidence(request: HttpRequest, pk: int, milestone: int) -> FileRes
 def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
     """A document of a deal, for those who may see it."""
     found = access.get_object(request, DealDocument.objects.filter(deal=pk), pk=document)
-    return _file(found.file)
+    return _file(found.file, found.original_name)
 
 
 urlpatterns: list[URLPattern] = [
