@@ -219,6 +219,10 @@ AXES_VERBOSE = False
 # and rate limits key on the real client (see xiqia/core/client_ip.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "xiqia.core.client_ip.client_ip"
+# Attempted user names are stored as a keyed hash, never as typed (xiqia/accounts/lockout.py).
+AXES_HANDLER = "xiqia.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "xiqia.accounts.lockout.client_username"
+AXES_SENSITIVE_PARAMETERS = ["username"]
 
 # Internationalisation: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -343,15 +347,32 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every handler masks ID and mobile numbers (xiqia/core/logs.py): the console, Django's own
+# loggers (which reach the root's console instead of Django's unfiltered default handler) and
+# the development server's request log. gunicorn's access log: GunicornLogger in the same module.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "xiqia.core.personal.PersonalDataLogFilter"}},
+    "filters": {"personal_data": {"()": "xiqia.core.logs.PersonalDataFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
     },
 }
