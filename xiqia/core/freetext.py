@@ -28,11 +28,9 @@ from django.db import models
 from xiqia.core import personal
 from xiqia.core.personal import PersonalKind
 
-# Candidates; the validators decide. Not inside a longer run of digits or Latin letters.
-_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d(?:[ \-]?\d){16}[ \-]?[\dXx](?![0-9A-Za-z])")
-_MOBILE_CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:(?:\+|00)86[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}(?![0-9A-Za-z])"
-)
+# Candidates; the validators decide. Not inside a longer run of digits.
+_ID_CANDIDATE = re.compile(r"(?<![0-9])\d(?:[ \-]?\d){16}[ \-]?[\dXx](?![0-9])")
+_MOBILE_CANDIDATE = re.compile(r"(?<![0-9+])(?:(?:\+|00)86[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}(?![0-9])")
 
 # Between the masked text and the encrypted original, in the stored column.
 MARKER = "\x1e\x1epd1:"
@@ -170,10 +168,9 @@ class ProtectedTextField(models.TextField):
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, ProtectedText):
-            return to_db(value.reveal())
-        value = super().get_prep_value(value)
-        return to_db(value) if isinstance(value, str) else value
+        if not isinstance(value, ProtectedText):
+            value = super().get_prep_value(value)  # TextField's to_python: a ProtectedText
+        return to_db(reveal(value))
 
     def value_to_string(self, obj: models.Model) -> str:
         # Serialisation (dumpdata) writes the masked text, like PersonalDataField.

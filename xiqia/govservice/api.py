@@ -188,6 +188,11 @@ class RequestOutput(serializers.ModelSerializer):
         help_text="In full only for officers of the request's district; else masked."
     )
     contact_phone = serializers.CharField(help_text="Masked.")
+    body = serializers.SerializerMethodField(
+        help_text="ID and mobile numbers in it as typed only for officers of the request's "
+        "district; else masked."
+    )
+    answer = serializers.SerializerMethodField(help_text="Numbers in it masked as in body.")
 
     class Meta:
         model = EnterpriseRequest
@@ -218,6 +223,14 @@ class RequestOutput(serializers.ModelSerializer):
     def get_contact_name(self, item: EnterpriseRequest) -> str:
         request = self.context.get("request")
         return selectors.contact_name_for(getattr(request, "user", None), item)
+
+    def get_body(self, item: EnterpriseRequest) -> str:
+        request = self.context.get("request")
+        return selectors.free_text_for(getattr(request, "user", None), item, item.body)
+
+    def get_answer(self, item: EnterpriseRequest) -> str:
+        request = self.context.get("request")
+        return selectors.free_text_for(getattr(request, "user", None), item, item.answer)
 
 
 class RequestActionInput(serializers.Serializer):

@@ -215,7 +215,15 @@ class RequestSubmitForm(forms.Form):
     contact_name = text(_("Contact"), max_length=100)
     contact_phone = text(_("Contact's mobile number"), max_length=20)
     subject = text(_("Subject"), max_length=200)
-    body = area(_("Your request"), max_length=8000)
+    body = area(
+        _("Your request"),
+        max_length=8000,
+        help_text=_(
+            "Please do not type ID or mobile numbers here: give your mobile number in its own "
+            "field. A number typed here is stored encrypted and shown masked (138****8000) to "
+            "everyone but the district's officers who handle the request."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
-from xiqia.core import personal
+from xiqia.core import freetext, personal
 from xiqia.core.errors import DomainError
 from xiqia.core.origin import Origin
 from xiqia.core.personal import PersonalKind
@@ -200,7 +200,9 @@ def request_receive(
                     enterprise_name=enterprise_name.strip(),
                     contact_name=contact_name.strip(),
                     contact_phone=phone,
-                    subject=subject.strip(),
+                    # The subject is short and listed everywhere: a number in it is kept
+                    # masked only (the body keeps it, encrypted: core.freetext).
+                    subject=freetext.mask_text(subject.strip()),
                     body=body.strip(),
                     limit_class=limit_class,
                     received_at=now,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
+from xiqia.core import freetext
 from xiqia.core.errors import DomainError, add_to_form
 from xiqia.govservice import green_channel, selectors, tracking
 from xiqia.govservice.forms import (
@@ -54,7 +55,14 @@ def request_submit(request: HttpRequest) -> HttpResponse:
                 status = 400
                 add_to_form(form, exc)
             else:
-                return render(request, "govservice/request_receipt.html", {"receipt": receipt})
+                context = {
+                    "receipt": receipt,
+                    # The submitter is told that the numbers typed into the text are masked.
+                    "numbers_masked": freetext.has_personal_numbers(
+                        form.cleaned_data["subject"] + "\n" + form.cleaned_data["body"]
+                    ),
+                }
+                return render(request, "govservice/request_receipt.html", context)
         else:
             status = 400
     return render(request, "govservice/request_submit.html", {"form": form}, status=status)
@@ -152,6 +160,8 @@ def _request_page(
     context = {
         "item": item,
         "contact_name": selectors.contact_name_for(request.user, item),
+        # Numbers typed into the texts: as typed for the district's officers, else masked.
+        "entitled": selectors.sees_contact(request.user, item),
         "steps": selectors.request_steps(item).select_related("actor"),
         "reminders": item.reminders.all(),
         "action_forms": forms,

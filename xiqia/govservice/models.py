@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xiqia.core.freetext import ProtectedTextField
 from xiqia.core.models import BilingualName, localized
 from xiqia.core.money import AmountField
 from xiqia.core.origin import OriginField
@@ -292,7 +293,7 @@ class Case(models.Model):
     delivery_checklist = models.JSONField(_("delivery checklist"), default=list, blank=True)
     review_at = models.DateTimeField(_("joint review at"), null=True, blank=True)
     review_participants = models.TextField(_("review participants"), blank=True)
-    review_minutes = models.TextField(_("review minutes"), blank=True)
+    review_minutes = ProtectedTextField(_("review minutes"), blank=True)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decision_document = models.CharField(_("decision document"), max_length=100, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -354,7 +355,7 @@ class CaseTransition(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = ProtectedTextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("case transition")
@@ -381,7 +382,7 @@ class CasePause(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PauseKind.choices)
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = ProtectedTextField(_("reason"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -415,7 +416,7 @@ class CaseExtension(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("reason"))
+    reason = ProtectedTextField(_("reason"))
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -452,7 +453,7 @@ class Rating(models.Model):
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="rating"
     )
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = ProtectedTextField(_("comment"), blank=True)
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -501,7 +502,7 @@ class FollowUp(models.Model):
         related_name="+",
     )
     opened_at = models.DateTimeField(_("opened at"))
-    response = models.TextField(_("response"), blank=True)
+    response = ProtectedTextField(_("response"), blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),
@@ -649,7 +650,7 @@ class EnterpriseRequest(models.Model):
     contact_phone = PersonalDataField(_("contact phone"), kind=PersonalKind.PHONE)
     contact_phone_digest = PersonalDigestField(source="contact_phone")
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("request"))
+    body = ProtectedTextField(_("request"))
     limit_class = models.CharField(_("time-limit class"), max_length=10, choices=LimitClass.choices)
     state = models.CharField(
         _("state"), max_length=12, choices=RequestState.choices, default=RequestState.RECEIVED
@@ -663,14 +664,14 @@ class EnterpriseRequest(models.Model):
         default=False,
         help_text=_("The calendar of a year the time limit reaches is not known yet."),
     )
-    handling_note = models.TextField(_("handling note"), blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    handling_note = ProtectedTextField(_("handling note"), blank=True)
+    answer = ProtectedTextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     grade = models.PositiveSmallIntegerField(
         _("grade"), choices=Grade.choices, null=True, blank=True
     )
-    rating_comment = models.TextField(_("comment"), blank=True)
+    rating_comment = ProtectedTextField(_("comment"), blank=True)
     origin = OriginField()
 
     class Meta:
@@ -722,7 +723,7 @@ class RequestStep(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
-    note = models.TextField(_("note"), blank=True)
+    note = ProtectedTextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("request step")

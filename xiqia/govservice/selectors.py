@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
-from xiqia.core import personal
+from xiqia.core import freetext, personal
 from xiqia.core.models import localized
 from xiqia.govservice import deadlines
 from xiqia.govservice.models import (
@@ -321,6 +321,13 @@ def sees_contact(user: Any, request: EnterpriseRequest) -> bool:
     return principal.has(Role.DISTRICT_OFFICER) and principal.covers_region_code(
         request.region.code
     )
+
+
+def free_text_for(user: Any, request: EnterpriseRequest, value: Any) -> str:
+    """Return a free text of the request (body, note, answer) as ``user`` may read it: the ID
+    and mobile numbers typed into it as typed for the district's officers (who see the contact
+    in full), masked for everyone else (``core.freetext``)."""
+    return freetext.text_for(value, sees_contact(user, request))
 
 
 def contact_name_for(user: Any, request: EnterpriseRequest) -> str:
