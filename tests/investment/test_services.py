@@ -535,7 +535,7 @@ def test_deal_document_attach_refuses_a_fake_pdf_with_a_clear_error(inv: Investm
     error = raised.value.error_dict["file"][0]
     with translation.override("zh-hans"):
         assert error.messages == [
-            "文件开头像 PDF 文件，却无法按 PDF 读取：文件可能已损坏、设有密码或是其他类型。"
+            "文件开头像 PDF 文件，却无法按该格式读取：文件可能已损坏、设有密码或是其他类型。"
             "请重新另存为 PDF 后再试。"
         ]
     assert DealDocument.objects.count() == 0
