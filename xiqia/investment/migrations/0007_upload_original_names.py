@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('investment', '0005_deal_waiting_to_start_index'),
+        ('investment', '0006_deal_chains_through_region_successors'),
     ]
 
     operations = [
