@@ -301,7 +301,7 @@ def test_pairing_page_shows_the_agreement(gov: GovWorld) -> None:
         second_party=region("510114"),
         signatories_zh="九龙坡区政务服务部门；新都区政务服务部门",
         scope_zh="审批结果互认",
-        source_reference="source, article 2",
+        source_reference_zh="原报道第二篇",
         origin=Origin.FACT,
     )
 

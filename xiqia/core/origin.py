@@ -16,6 +16,11 @@ class Origin(models.TextChoices):
     GENERATED = "generated", _("generated demo data")
 
 
+def includes_generated(queryset: models.QuerySet[Any]) -> bool:
+    """Return whether any row of ``queryset`` is generated: a figure summed over it is too."""
+    return queryset.filter(origin=Origin.GENERATED).exists()
+
+
 class OriginField(models.CharField):
     """The origin of a row; ``entered`` unless the demo loader says otherwise."""
 

@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from xiqia.core.origin import includes_generated
 from xiqia.dashboard import selectors
-from xiqia.directory.models import OrganisationKind
+from xiqia.directory.models import Organisation, OrganisationKind
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "featured": selectors.featured_regions(),
             "totals": rows,
             "organisation_total": sum(totals.values()),
+            # Counts over generated organisations are generated too, and marked like them.
+            "generated": includes_generated(Organisation.objects.all()),
             "kind_chart": {
                 "name": str(_("Organisations")),
                 "labels": [label for label, _count in rows],

@@ -54,6 +54,7 @@ class OrgFact:
     parent: str = ""  # name_zh of the parent organisation
     short_zh: str = ""
     short_en: str = ""
+    description_zh: str = ""
     description_en: str = ""
 
 
@@ -63,7 +64,8 @@ PARK, ENTERPRISE, GOVERNMENT = (
     OrganisationKind.GOVERNMENT,
 )
 
-# Every name, place and relation below is stated in the source document (seed.en.md).
+# Every name, place and relation below is stated in the source document (docs/demo-data.md);
+# names are the Chinese original's, word for word, and every description has its Chinese text.
 ORGANISATIONS: list[OrgFact] = [
     OrgFact(
         "重庆临空前沿科技城",
@@ -71,6 +73,7 @@ ORGANISATIONS: list[OrgFact] = [
         PARK,
         YUBEI,
         ("C39",),
+        description_zh="渝北区千亿级智能终端产业集群的主要承载地。",
         description_en="A main carrier of Yubei's intelligent-terminal cluster.",
     ),
     OrgFact(
@@ -79,6 +82,7 @@ ORGANISATIONS: list[OrgFact] = [
         PARK,
         YUBEI,
         ("C39", "C36"),
+        description_zh="渝北区千亿级智能终端产业集群的主要承载地。",
         description_en="A main carrier of Yubei's intelligent-terminal cluster.",
     ),
     OrgFact(
@@ -87,6 +91,10 @@ ORGANISATIONS: list[OrgFact] = [
         PARK,
         YUBEI,
         ("C39",),
+        description_zh=(
+            "构建以OPPO、传音等整机品牌为中心，捷荣、天实精工等智能终端零部件企业共同发展的"
+            "产业格局。"
+        ),
         description_en="Centre of the intelligent-terminal cluster around complete-device brands.",
     ),
     OrgFact(
@@ -95,6 +103,7 @@ ORGANISATIONS: list[OrgFact] = [
         PARK,
         YUBEI,
         ("I65",),
+        description_zh="初步形成“软件公共平台—发包平台—产业应用—人才培养”的产业生态。",
         description_en=(
             "Software public platform, outsourcing platform, industry applications, "
             "talent training."
@@ -106,6 +115,7 @@ ORGANISATIONS: list[OrgFact] = [
         PARK,
         YUBEI,
         ("G59", "G60"),
+        description_zh="成功引进中通快递等企业的10个重点项目。",
         description_en="Has brought in 10 key projects, ZTO Express among them.",
     ),
     OrgFact("机场航空物流园", "Airport Aviation Logistics Park", PARK, YUBEI, ("G56", "G59")),
@@ -124,6 +134,7 @@ ORGANISATIONS: list[OrgFact] = [
         ("L72",),
         short_zh="两江国际商务中心",
         short_en="Liangjiang International Business Centre",
+        description_zh="布局千亿级两江国际商务中心，已签约落户品牌约150家，签约面积9.48万平方米。",
         description_en="About 150 brands signed, 94,800 m² of floor area signed.",
     ),
     OrgFact("机场路消费走廊", "Airport Road consumption corridor", PARK, YUBEI, ("F52",)),
@@ -134,6 +145,7 @@ ORGANISATIONS: list[OrgFact] = [
         YUBEI,
         ("C39",),
         parent="渝北创新经济走廊",
+        description_zh="渝北区智能终端产业集群的整机品牌。",
         description_en="Complete-device brand in the intelligent-terminal cluster.",
     ),
     OrgFact(
@@ -143,6 +155,7 @@ ORGANISATIONS: list[OrgFact] = [
         YUBEI,
         ("C39",),
         parent="渝北创新经济走廊",
+        description_zh="渝北区智能终端产业集群的整机品牌。",
         description_en="Complete-device brand in the intelligent-terminal cluster.",
     ),
     OrgFact(
@@ -152,6 +165,7 @@ ORGANISATIONS: list[OrgFact] = [
         YUBEI,
         ("C39",),
         parent="渝北创新经济走廊",
+        description_zh="渝北区智能终端产业集群的智能终端零部件企业。",
         description_en="Component maker in the intelligent-terminal cluster.",
     ),
     OrgFact(
@@ -161,6 +175,7 @@ ORGANISATIONS: list[OrgFact] = [
         YUBEI,
         ("C39",),
         parent="渝北创新经济走廊",
+        description_zh="渝北区智能终端产业集群的智能终端零部件企业。",
         description_en="Component maker in the intelligent-terminal cluster.",
     ),
     OrgFact(
@@ -171,6 +186,7 @@ ORGANISATIONS: list[OrgFact] = [
         ("G60",),
         short_zh="圆通速递",
         short_en="YTO Express",
+        description_zh="渝北区市级重点物流仓储项目，2019年正式试运行，日均处理快递量达160万件左右。",
         description_en="Trial operation since 2019; about 1.6 million parcels a day.",
     ),
     OrgFact(
@@ -180,7 +196,8 @@ ORGANISATIONS: list[OrgFact] = [
         YUBEI,
         ("G60",),
         parent="木耳航空物流园",
-        description_en="One of the 10 key projects of the Mu'er Aviation Logistics Park.",
+        description_zh="木耳航空物流园引进的10个重点项目的企业之一。",
+        description_en="One of the enterprises of the Mu'er park's 10 key projects.",
     ),
     OrgFact("三亚湾水产市场", "Sanya Bay Aquatic Products Market", ENTERPRISE, YUBEI, ("F51",)),
     OrgFact(
@@ -189,8 +206,6 @@ ORGANISATIONS: list[OrgFact] = [
         ENTERPRISE,
         YUBEI,
         ("F51",),
-        short_zh="海领农产品交易中心",
-        short_en="Hailing Trading Centre",
     ),
     OrgFact("双福农贸城", "Shuangfu Agricultural Trade City", ENTERPRISE, CHONGQING, ("F51",)),
     OrgFact("圣名世贸城", "Shengming World Trade City", ENTERPRISE, YUBEI, ("F51", "F52")),
@@ -207,8 +222,10 @@ ORGANISATIONS: list[OrgFact] = [
         ENTERPRISE,
         JIULONGPO,
         ("C32",),
+        description_zh="为中车成都多路地铁提供的铝合金车体材料总金额近2亿元。",
         description_en=(
-            "Supplied CRRC Chengdu about 200 million yuan of aluminium-alloy car-body material."
+            "Has supplied CRRC Chengdu aluminium-alloy car-body material for several metro lines "
+            "worth nearly 200 million yuan."
         ),
     ),
     OrgFact("西南铝", "Southwest Aluminium", ENTERPRISE, JIULONGPO, ("C32",)),
@@ -220,6 +237,7 @@ ORGANISATIONS: list[OrgFact] = [
         ("C37",),
         short_zh="中车成都",
         short_en="CRRC Chengdu",
+        description_zh="2021年1月7日，时速160km新一代市域A型列车在此下线。",
         description_en="Rolled out the new-generation municipal A-type train on 7 January 2021.",
     ),
     OrgFact("成都宝钢制罐", "Chengdu Baosteel Can Making", ENTERPRISE, XINDU, ("C33",)),
@@ -228,14 +246,12 @@ ORGANISATIONS: list[OrgFact] = [
         "Jiulongpo District government-service department",
         GOVERNMENT,
         JIULONGPO,
-        short_en="Jiulongpo government services",
     ),
     OrgFact(
         "新都区政务服务部门",
         "Xindu District government-service department",
         GOVERNMENT,
         XINDU,
-        short_en="Xindu government services",
     ),
 ]
 
@@ -288,6 +304,7 @@ def load_facts() -> dict[str, int]:
             short_name_en=fact.short_en,
             region=region,
             parent=parent,
+            description_zh=fact.description_zh,
             description_en=fact.description_en,
         )
         created["organisations"] += 1

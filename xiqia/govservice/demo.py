@@ -161,9 +161,19 @@ AGREEMENT = {
         "channel for enterprises: policy consultation, requests and complaints, financing, "
         "talent introduction"
     ),
-    "source_reference": (
-        'Source document (seed.en.md), article 2, "Cross-province services: no more running '
-        'back and forth"; original: seed-paragraphs.zh.txt, paragraphs 65 and 67'
+    # Cited as a reader finds it: the newspaper feature on the 2021 fair, its article and
+    # section, and the source line it prints. The feature gives the year (its events are "this
+    # year", 2021) but no publication date, so none is claimed.
+    "source_reference_zh": (
+        "第三届中国西部国际投资贸易洽谈会报纸专版（2021年），《重庆九龙坡区唱好“双城记”，"
+        "建设示范区》一文“跨省通办，办理跨省业务不再来回跑”一节；"
+        "数据来源：中共重庆市九龙坡区委宣传部"
+    ),
+    "source_reference_en": (
+        "Newspaper feature on the 3rd Western China International Fair for Investment and Trade "
+        '(2021), article "Jiulongpo District, Chongqing, and Xindu District, Chengdu: a tale of '
+        'two cities", section "Cross-province services: no more running back and forth"; '
+        "figures from the publicity department of the CPC Jiulongpo District Committee"
     ),
 }
 

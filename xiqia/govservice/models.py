@@ -793,11 +793,12 @@ class PairingAgreement(models.Model):
     )
     scope_zh = models.TextField(_("scope of matters"))
     scope_en = models.TextField(_("scope of matters (English)"), blank=True)
-    source_reference = models.CharField(
+    source_reference_zh = models.CharField(
         _("source"),
         max_length=300,
-        help_text=_("Where the facts come from: document and passage."),
+        help_text=_("Where the facts come from, as a reader cites it: publication and passage."),
     )
+    source_reference_en = models.CharField(_("source (English)"), max_length=400, blank=True)
     origin = OriginField()
     history = HistoricalRecords()
 
@@ -828,3 +829,7 @@ class PairingAgreement(models.Model):
     @property
     def scope(self) -> str:
         return localized(self.scope_zh, self.scope_en)
+
+    @property
+    def source_reference(self) -> str:
+        return localized(self.source_reference_zh, self.source_reference_en)

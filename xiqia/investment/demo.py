@@ -132,6 +132,7 @@ def load_facts() -> dict[str, int]:
             defaults={
                 "name_en": organisation.name_en,
                 "organisation": organisation,
+                "description_zh": organisation.description_zh,
                 "description_en": organisation.description_en,
                 "origin": Origin.FACT,
             },

@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from xiqia.accounts import access
 from xiqia.core.models import Region
 from xiqia.core.money import AmountField
+from xiqia.core.origin import includes_generated
 from xiqia.core.text import query_words
 from xiqia.investment.models import (
     Cluster,
@@ -714,3 +715,11 @@ def capped_count(queryset: QuerySet[Any], cap: int = 1000) -> int:
     most of the search's time, and nobody pages through them.
     """
     return queryset.order_by()[:cap].count()
+
+
+def deals_include_generated(
+    *, region: Region | None = None, cluster: Cluster | None = None, published_only: bool = False
+) -> bool:
+    """Return whether the deals a dashboard sums over include generated ones (1 query)."""
+    slice_ = _slice(None, None, region, cluster, None, published_only)
+    return includes_generated(Deal.objects.filter(slice_.common_q()))

@@ -47,6 +47,7 @@ SLUG = "xin-long-2021"
 OPEN_SLUG = "xin-long-demo"
 JIULONGPO, XINDU = "500107", "510114"
 TOTAL, TOTAL_VALUE = 30_000, Decimal("600000")
+FESTIVAL_ZH = "2021（第十三届）黄桷坪新年艺术节暨首届新龙文化艺术节"
 SYNTHETIC_REGION = "510100"
 
 
@@ -71,18 +72,20 @@ def load_facts() -> dict[str, int]:
         return {"campaigns": 0}
     campaign = VoucherCampaign(
         slug=SLUG,
-        name_zh="2021年（第十三届）黄桷坪新春艺术节暨首届新龙文化艺术节文旅消费券",
+        # The festival as the source names it, word for word: 2021（第十三届）黄桷坪新年艺术节…
+        name_zh=FESTIVAL_ZH + "文旅消费券",
         name_en=(
             "Culture-and-tourism vouchers of the 2021 (13th) Huangjueping New Year Art Festival "
             "and 1st Xin-Long Culture and Art Festival"
         ),
         description_zh=(
             "九龙坡区与新都区联合举办，共发放文旅消费券3万余张、总额60万元。"
-            "领取和使用日期为示意（源文件未给出）。"
+            "面值由总额和张数推算，领取和使用日期为示意（原报道均未给出）。"
         ),
         description_en=(
             "Held jointly by Jiulongpo and Xindu: more than 30,000 vouchers, 600,000 yuan in "
-            "total. The claim and validity dates are illustrative (the source gives none)."
+            "total. The face value is inferred from the total and the count, the claim and "
+            "validity dates are illustrative (the source gives neither)."
         ),
         total_count=TOTAL,
         face_value=TOTAL_VALUE / TOTAL,
@@ -136,7 +139,7 @@ def _spots_and_policies() -> int:
                 discount=discount,
                 accepts_id_card=True,
                 accepts_household_register=True,
-                note_zh="两区居民凭身份证或户口本享受（源文件事实；景区为演示）。",
+                note_zh="两区居民凭本人身份证或户口本享受（原报道所述；景区为演示）。",
                 note_en=(
                     "Residents of both districts, on an ID card or household register (a fact "
                     "of the source; the spot is a demo)."

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xiqia.accounts import access
 from xiqia.core.errors import DomainError, add_to_form
+from xiqia.core.origin import includes_generated
 from xiqia.tourism import exports, lottery, selectors, services
 from xiqia.tourism.forms import ClaimForm, DiscountDecisionForm, RedeemForm
 from xiqia.tourism.models import (
@@ -411,6 +412,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tourism/dashboard.html",
         {
             **figures,
+            # Figures summed over generated claims are generated too, and marked like them.
+            "generated": includes_generated(Voucher.objects.filter(campaign__in=campaigns)),
             "campaign_chart": _bars(
                 _("Vouchers redeemed"), figures["per_campaign"], "name", "redeemed"
             ),

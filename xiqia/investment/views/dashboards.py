@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xiqia.accounts import access
 from xiqia.core.errors import DomainError, add_to_form
 from xiqia.core.models import Region
+from xiqia.core.origin import Origin
 from xiqia.investment import reports, selectors, services
 from xiqia.investment.forms import IndicatorForm
 from xiqia.investment.models import Cluster
@@ -82,6 +83,10 @@ def _context(request: HttpRequest, report: reports.Report) -> dict[str, Any]:
         "funnel": report.funnel(),
         "funnel_chart": _funnel_chart(report),
         "section": "dashboard",
+        # Figures summed over generated deals are generated too, and marked like the deals.
+        "generated": selectors.deals_include_generated(
+            region=report.region, cluster=report.cluster, published_only=report.published_only
+        ),
     }
 
 
@@ -162,6 +167,7 @@ def _render_cluster(
             "cluster": found,
             "export_query": f"?cluster={found.pk}",
             "progress": progress,
+            "progress_generated": any(i.origin == Origin.GENERATED for i in progress.years),
             "progress_chart": {
                 "horizontal": False,
                 "labels": [str(i.year) for i in progress.years],
