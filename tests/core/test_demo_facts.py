@@ -254,6 +254,7 @@ def test_demo_generated_aggregates_are_marked_generated(demo_db: str) -> None:
     progress = client.get(f"/investment/dashboard/clusters/{cluster.pk}/").content.decode()
     vouchers = client.get("/tourism/dashboard/").content.decode()
     home = client.get("/").content.decode()
+    supervision = client.get("/govservice/supervision/").content.decode()
 
     kpis = [s.split("data-kpi-display")[0] for s in sections(overview, 'data-kpi="')]
     assert len(kpis) >= 4
@@ -268,6 +269,8 @@ def test_demo_generated_aggregates_are_marked_generated(demo_db: str) -> None:
     assert len(totals) == 4
     assert all("data-generated" in total for total in totals)
     assert "data-generated" in home.split("data-total>")[1].split("</td>")[0]
+    # Three figures and two sections over the cases, one section over the green channel.
+    assert supervision.count("data-generated") == 6
 
 
 def test_demo_aggregates_of_entered_deals_are_not_marked_generated(demo_db: str) -> None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
 from xiqia.core.errors import DomainError, add_to_form
+from xiqia.core.origin import includes_generated
 from xiqia.govservice import selectors, services, tracking
 from xiqia.govservice.forms import (
     FollowUpCloseForm,
@@ -31,6 +32,7 @@ from xiqia.govservice.forms import (
 from xiqia.govservice.models import (
     Case,
     CaseState,
+    EnterpriseRequest,
     FollowUp,
     PairingAgreement,
     StaffKind,
@@ -324,6 +326,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
     context = {
         "figures": figures,
         "green": green,
+        # Figures summed over generated cases or requests are generated too, marked like them.
+        "cases_generated": includes_generated(access.scope(request, Case.objects.all())),
+        "green_generated": includes_generated(
+            access.scope(request, EnterpriseRequest.objects.all())
+        ),
         "green_share_percent": (
             round(green.share_within_limit * 100, 1)
             if green.share_within_limit is not None
