@@ -47,6 +47,7 @@ SLUG = "xin-long-2021"
 OPEN_SLUG = "xin-long-demo"
 JIULONGPO, XINDU = "500107", "510114"
 TOTAL, TOTAL_VALUE = 30_000, Decimal("600000")
+# The festival as the source names it, word for word (新年, not 新春).
 FESTIVAL_ZH = "2021（第十三届）黄桷坪新年艺术节暨首届新龙文化艺术节"
 SYNTHETIC_REGION = "510100"
 
@@ -72,7 +73,6 @@ def load_facts() -> dict[str, int]:
         return {"campaigns": 0}
     campaign = VoucherCampaign(
         slug=SLUG,
-        # The festival as the source names it, word for word: 2021（第十三届）黄桷坪新年艺术节…
         name_zh=FESTIVAL_ZH + "文旅消费券",
         name_en=(
             "Culture-and-tourism vouchers of the 2021 (13th) Huangjueping New Year Art Festival "
