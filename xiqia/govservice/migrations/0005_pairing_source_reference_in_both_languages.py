@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("govservice", "0003_follow_up_of_request"),
+        ("govservice", "0004_free_text_personal_numbers"),
     ]
 
     operations = [
