@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Under /api/, what Django answers itself in HTML becomes the API's error body.
+    "xiqia.core.api.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Gate scans and voucher claims with an API token skip the rest (xiqia/core/hotpaths.py).
@@ -312,6 +314,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["xiqia.core.permissions.AccessPolicyPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON nested too deeply is refused as malformed (xiqia/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "xiqia.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -332,6 +340,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The one error body, declared once and referenced by every operation (xiqia/core/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "xiqia.core.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Investment: several choice sets share the field names "kind" and "status".
         "DealKindEnum": "xiqia.investment.models.DealKind",

@@ -148,3 +148,41 @@ def test_api_matters_query_count_constant(
 
 
 MATTERS_QUERIES = 4
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"courier": {"name": "EMS"}, "waybill": "1187654321"}, "courier"),
+        ({"courier": "EMS", "waybill": ["1187654321"]}, "waybill"),
+        (["EMS", "1187654321"], "non_field_errors"),
+    ],
+)
+def test_api_case_action_wrong_json_types_refused_at_the_boundary(
+    gov: GovWorld, body: Any, field: str
+) -> None:
+    case = gov.advance(gov.receive(), CaseState.ACCEPTED)
+
+    response = client_for(gov.users["jlp_clerk"]).post(
+        f"/api/v1/govservice/cases/{case.pk}/actions/dispatch/",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+
+    case.refresh_from_db()
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    assert case.state == CaseState.ACCEPTED
+
+
+def test_api_case_action_number_where_text_expected_is_read_as_text(gov: GovWorld) -> None:
+    case = gov.advance(gov.receive(), CaseState.ACCEPTED)
+
+    response = client_for(gov.users["jlp_clerk"]).post(
+        f"/api/v1/govservice/cases/{case.pk}/actions/dispatch/",
+        data=json.dumps({"courier": "EMS", "waybill": 1187654321}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["waybill"] == "1187654321"

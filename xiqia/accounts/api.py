@@ -17,8 +17,8 @@ from xiqia.accounts.models import Membership, User
 
 
 class MembershipOutput(serializers.ModelSerializer):
-    organisation = serializers.StringRelatedField()
-    region = serializers.CharField(source="region.code", default=None)
+    organisation = serializers.StringRelatedField(allow_null=True)
+    region = serializers.CharField(source="region.code", default=None, allow_null=True)
 
     class Meta:
         model = Membership
@@ -28,7 +28,7 @@ class MembershipOutput(serializers.ModelSerializer):
 class PersonOutput(serializers.ModelSerializer):
     """A person as others see them: phone and ID numbers only ever masked."""
 
-    phone = serializers.CharField(source="phone.masked", default=None)
+    phone = serializers.CharField(source="phone.masked", default=None, allow_null=True)
     memberships = MembershipOutput(many=True)
 
     class Meta:
@@ -49,7 +49,7 @@ class PeopleViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MeOutput(PersonOutput):
     roles = serializers.SerializerMethodField()
-    id_number = serializers.CharField(source="id_number.masked", default=None)
+    id_number = serializers.CharField(source="id_number.masked", default=None, allow_null=True)
 
     class Meta(PersonOutput.Meta):
         fields = [*PersonOutput.Meta.fields, "id_number", "preferred_language", "roles"]

@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +26,15 @@ from rest_framework.response import Response
 from xiqia.accounts import access
 from xiqia.core.errors import DomainError
 
+
+class TooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = _lazy("The request body is larger than the server accepts.")
+    default_code = "too_large"
+
+
 _CODES = {
+    TooLarge: "too_large",
     exceptions.ValidationError: "invalid",
     exceptions.ParseError: "malformed",
     exceptions.AuthenticationFailed: "authentication_failed",
@@ -70,6 +80,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(fields)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = TooLarge()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if not isinstance(exc, exceptions.APIException):
@@ -94,6 +106,36 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     )
 
 
+# Query parameters are checked before use: an id within a 64-bit primary key (PostgreSQL's
+# bigint, SQLite's INTEGER), a year within the span the platform's data can cover.
+MAX_ID = 2**63 - 1
+YEARS = (1900, 2100)
+
+
+def int_param(
+    request: Request, name: str, *, minimum: int = 1, maximum: int = MAX_ID
+) -> int | None:
+    """A whole-number query parameter, or None when absent; out of range: 400 naming it."""
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isascii() or not value.isdigit() or not minimum <= int(value) <= maximum:
+        raise exceptions.ValidationError(
+            {
+                name: [
+                    _("Enter a whole number from %(minimum)s to %(maximum)s.")
+                    % {"minimum": minimum, "maximum": maximum}
+                ]
+            }
+        )
+    return int(value)
+
+
+def year_param(request: Request, name: str = "year") -> int | None:
+    """A year query parameter, or None when absent; outside :data:`YEARS`: 400 naming it."""
+    return int_param(request, name, minimum=YEARS[0], maximum=YEARS[1])
+
+
 class ScopedViewSetMixin:
     """Scope a viewset's queryset and objects through the access helper."""
 
@@ -116,6 +158,52 @@ class ScopedViewSetMixin:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+class ApiErrorMiddleware:
+    """Under /api/, answer in the error format what Django answers itself in HTML.
+
+    The API's views and the hot paths answer errors in the format already. What Django answers
+    before or around them (an unknown path or a server error with ``DEBUG`` on, its debug pages;
+    a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` read outside DRF) would be an HTML page; this
+    middleware, first in the stack, turns it into the same error body with the same status
+    (413 for a body over the limit).
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not _is_api(request)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        if status == 400 and _too_large(request):
+            status = 413
+        code, message = _DJANGO_ERRORS.get(status, ("error", _lazy("The request failed.")))
+        return JsonResponse(error_body(status, code, message), status=status)
+
+
+def _too_large(request: HttpRequest) -> bool:
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return limit is not None and length.isdigit() and int(length) > limit
+
+
+_DJANGO_ERRORS = {
+    400: ("malformed", _lazy("The request is malformed.")),
+    403: ("permission_denied", _lazy("You do not have permission to perform this action.")),
+    404: ("not_found", _lazy("Not found.")),
+    405: ("method_not_allowed", _lazy("The method is not allowed here.")),
+    413: ("too_large", TooLarge.default_detail),
+    500: ("server_error", _lazy("Something went wrong on our side.")),
+}
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> Any:

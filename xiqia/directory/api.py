@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -11,14 +12,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from xiqia.core.api import ScopedViewSetMixin
+from xiqia.core.api import YEARS, ScopedViewSetMixin
 from xiqia.core.models import Region
 from xiqia.directory import services
 from xiqia.directory.models import ORGANISATION_FIELDS, Industry, Organisation
 
 
 class RegionOutput(serializers.ModelSerializer):
-    successor_code = serializers.CharField(source="successor.code", default=None)
+    successor_code = serializers.CharField(source="successor.code", default=None, allow_null=True)
     current_code = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,9 +41,20 @@ class RegionOutput(serializers.ModelSerializer):
         return region.current_successor().code
 
 
+class YearFilter(filters.NumberFilter):
+    """A whole year within the platform's span (xiqia.core.api.YEARS); else 400 naming it."""
+
+    field_class = django_forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", YEARS[0])
+        kwargs.setdefault("max_value", YEARS[1])
+        super().__init__(*args, **kwargs)
+
+
 class RegionFilter(filters.FilterSet):
     code = filters.CharFilter(field_name="code", lookup_expr="startswith")
-    year = filters.NumberFilter(method="filter_year", label=_("in force in year"))
+    year = YearFilter(method="filter_year", label=_("in force in year"))
     current = filters.BooleanFilter(field_name="valid_to", lookup_expr="isnull")
 
     class Meta:
@@ -64,7 +76,7 @@ class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class IndustryOutput(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None)
+    parent_code = serializers.CharField(source="parent.code", default=None, allow_null=True)
 
     class Meta:
         model = Industry

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
-from xiqia.core.api import ScopedViewSetMixin
+from xiqia.core.api import MAX_ID, ScopedViewSetMixin
 from xiqia.fair import selectors, services
 from xiqia.fair.models import Badge, Category, Event, Fair, Gate, Registration
 from xiqia.fair.policies import runs_fairs
@@ -99,7 +99,7 @@ class SpeakerOutput(serializers.Serializer):
 
 class EventOutput(serializers.ModelSerializer):
     fair = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    room = serializers.StringRelatedField()
+    room = serializers.StringRelatedField(allow_null=True)
     speakers = SpeakerOutput(source="event_speakers", many=True)
     seats_left = serializers.IntegerField(allow_null=True)
 
@@ -188,7 +188,9 @@ class DecisionInput(serializers.Serializer):
 
 
 class BulkApproveInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False
+    )
 
 
 class RegistrationViewSet(
@@ -226,6 +228,7 @@ class RegistrationViewSet(
     @extend_schema(request=None, responses=RegistrationOutput)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
+        services.require_organiser(actor=request.user)
         registration = services.registration_approve(
             registration=self.get_object(), actor=request.user
         )
@@ -257,6 +260,7 @@ class RegistrationViewSet(
     )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request: Request) -> Response:
+        services.require_organiser(actor=request.user)
         data = BulkApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
         registrations = self.get_queryset().filter(pk__in=data.validated_data["ids"])

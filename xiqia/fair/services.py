@@ -57,6 +57,11 @@ def _require_organiser(actor: Any) -> None:
         raise PermissionDenied
 
 
+def require_organiser(*, actor: Any) -> None:
+    """Refuse anyone but an organiser: the API asks before it reads the caller's ids."""
+    _require_organiser(actor)
+
+
 # Keys ------------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
@@ -131,6 +132,29 @@ class CaseOutput(serializers.ModelSerializer):
         ]
 
 
+def case_action_input(form: Any, data: Any) -> serializers.Serializer:
+    """The body of a case action, typed at the API's boundary before the action's form sees it.
+
+    A JSON object whose keys are the action form's fields: several choices as a list of strings,
+    every other value as text. What is not of that shape (a list body, an object where text is
+    expected) is refused with 400 and the field named; the form then applies the action's rules.
+    """
+    fields: dict[str, serializers.Field] = {}
+    for name, field in form.fields.items():
+        if isinstance(
+            field, django_forms.MultipleChoiceField | django_forms.ModelMultipleChoiceField
+        ):
+            fields[name] = serializers.ListField(child=serializers.CharField(), required=False)
+        elif isinstance(field, django_forms.BooleanField):
+            fields[name] = serializers.BooleanField(required=False)
+        elif not isinstance(field, django_forms.FileField):
+            fields[name] = serializers.CharField(
+                required=False, allow_blank=True, trim_whitespace=False
+            )
+    serializer_class = type("CaseActionInput", (serializers.Serializer,), fields)
+    return serializer_class(data=data)
+
+
 class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Cases of the districts in the user's reach."""
 
@@ -160,7 +184,9 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         case = self.get_object()
         if not access.allows(request, access.Action.CHANGE, case):
             raise PermissionDenied
-        data = {f"{chosen.value}-{key}": value for key, value in request.data.items()}
+        body = case_action_input(action_form(chosen, case), request.data)
+        body.is_valid(raise_exception=True)
+        data = {f"{chosen.value}-{key}": value for key, value in body.validated_data.items()}
         form = action_form(chosen, case, data)
         if not form.is_valid():
             raise ValidationError(
@@ -182,7 +208,7 @@ class CaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 # The enterprise green channel ------------------------------------------------------------------
 
 
-class RequestOutput(serializers.ModelSerializer):
+class EnterpriseRequestOutput(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     contact_name = serializers.SerializerMethodField(
         help_text="In full only for officers of the request's district; else masked."
@@ -243,13 +269,13 @@ class RequestActionInput(serializers.Serializer):
 class RequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Green-channel requests of the districts in the user's reach, soonest limit first."""
 
-    serializer_class = RequestOutput
+    serializer_class = EnterpriseRequestOutput
     permission_classes = [permissions.IsAuthenticated]
 
     def base_queryset(self) -> Any:
         return EnterpriseRequest.objects.select_related("region").order_by("due_at", "id")
 
-    @extend_schema(request=RequestActionInput, responses=RequestOutput)
+    @extend_schema(request=RequestActionInput, responses=EnterpriseRequestOutput)
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
     def act(self, request: Request, pk: str, name: str) -> Response:
         """Take one officer action: dispatch (text = department), handle, answer, close."""
@@ -273,7 +299,7 @@ class RequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         moved = self.base_queryset().get(pk=moved.pk)
         return Response(
             {
-                **RequestOutput(moved, context=self.get_serializer_context()).data,
+                **EnterpriseRequestOutput(moved, context=self.get_serializer_context()).data,
                 "allowed_actions": selectors.request_actions(request.user, moved),
             }
         )

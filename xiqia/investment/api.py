@@ -19,14 +19,15 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiqia.accounts import access
 from xiqia.accounts.models import Role
-from xiqia.core.api import ScopedViewSetMixin
+from xiqia.core import parsers
+from xiqia.core.api import ScopedViewSetMixin, int_param, year_param
 from xiqia.core.models import Region
 from xiqia.directory.models import Industry, Organisation
 from xiqia.fair.models import Event, Fair
@@ -55,15 +56,6 @@ def region_by_code(code: str, year: int | None = None) -> Region:
     if region is None:
         raise ValidationError({"region": [_("No region has the code %(code)s.") % {"code": code}]})
     return region
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: [_("Enter a whole number.")]})
-    return int(value)
 
 
 # Clusters -------------------------------------------------------------------------------------
@@ -170,11 +162,11 @@ class ClusterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class ProjectOutput(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
-    park = serializers.PrimaryKeyRelatedField(read_only=True)
-    park_name_zh = serializers.CharField(source="park.name_zh", default=None)
+    park = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    park_name_zh = serializers.CharField(source="park.name_zh", default=None, allow_null=True)
     cluster = serializers.PrimaryKeyRelatedField(read_only=True)
-    cluster_name_zh = serializers.CharField(source="cluster.name_zh", default=None)
-    industry = serializers.CharField(source="industry.code", default=None)
+    cluster_name_zh = serializers.CharField(source="cluster.name_zh", default=None, allow_null=True)
+    industry = serializers.CharField(source="industry.code", default=None, allow_null=True)
     contact_phone = serializers.CharField(source="contact_phone.masked", default="")
 
     class Meta:
@@ -281,8 +273,8 @@ class ProjectViewSet(
             who=self.request,
             q=params.get("q"),
             region=region_by_code(code) if code else None,
-            park=_int_param(self.request, "park"),
-            cluster=_int_param(self.request, "cluster"),
+            park=int_param(self.request, "park"),
+            cluster=int_param(self.request, "cluster"),
             industry=Industry.objects.filter(code=params["industry"]).first()
             if params.get("industry")
             else None,
@@ -341,9 +333,9 @@ class DealOutput(serializers.ModelSerializer):
     investor = serializers.IntegerField(source="investor_id")
     investor_name_zh = serializers.CharField(source="investor.name_zh")
     host_region = serializers.CharField(source="host_region.code")
-    park_name_zh = serializers.CharField(source="park.name_zh", default=None)
-    cluster_name_zh = serializers.CharField(source="cluster.name_zh", default=None)
-    officer = serializers.CharField(source="officer.get_full_name", default=None)
+    park_name_zh = serializers.CharField(source="park.name_zh", default=None, allow_null=True)
+    cluster_name_zh = serializers.CharField(source="cluster.name_zh", default=None, allow_null=True)
+    officer = serializers.CharField(source="officer.get_full_name", default=None, allow_null=True)
     stage = serializers.CharField()
     next_step = serializers.CharField(allow_null=True)
     is_overdue_start = serializers.BooleanField(default=False)
@@ -458,7 +450,7 @@ class DealViewSet(
     """
 
     serializer_class = DealOutput
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [parsers.JSONParser, MultiPartParser, FormParser]
 
     def base_queryset(self) -> Any:
         return selectors.annotate_overdue(
@@ -471,13 +463,13 @@ class DealViewSet(
         params = self.request.query_params
         code = params.get("region")
         fair = params.get("fair")
-        cluster = _int_param(self.request, "cluster")
+        cluster = int_param(self.request, "cluster")
         return selectors.deal_list(
             who=self.request,
             region=region_by_code(code) if code else None,
             fair=get_object_or_404(Fair, slug=fair) if fair else None,
             cluster=get_object_or_404(Cluster, pk=cluster) if cluster else None,
-            year=_int_param(self.request, "year"),
+            year=year_param(self.request),
             current_only=params.get("all") not in ("1", "true"),
             overdue_only=params.get("overdue") in ("1", "true"),
         )
@@ -495,7 +487,7 @@ class DealViewSet(
         return self._output(deal, status.HTTP_201_CREATED)
 
     @extend_schema(responses=DealOutput(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def chain(self, request: Request, pk: str) -> Response:
         """Every signing of this deal's project, first to latest."""
         deal = self.get_object()
@@ -529,7 +521,7 @@ class DealViewSet(
 
 
 class MilestoneOutput(serializers.ModelSerializer):
-    officer = serializers.CharField(source="officer.get_full_name", default=None)
+    officer = serializers.CharField(source="officer.get_full_name", default=None, allow_null=True)
 
     class Meta:
         model = Milestone
@@ -564,7 +556,7 @@ class MilestoneViewSet(
 
     def base_queryset(self) -> Any:
         queryset = Milestone.objects.select_related("officer").order_by("deal", "date", "id")
-        deal = _int_param(self.request, "deal")
+        deal = int_param(self.request, "deal")
         if deal is not None:
             root = Deal.objects.filter(pk=deal).values_list("root", flat=True).first() or deal
             queryset = queryset.filter(
@@ -654,7 +646,7 @@ class KpiView(APIView):
             if params.get("as_of")
             else None
         )
-        cluster_pk = _int_param(request, "cluster")
+        cluster_pk = int_param(request, "cluster")
         fair_slug = params.get("fair")
         region = region_by_code(params["region"]) if params.get("region") else None
         principal = access.principal_for(request.user)
@@ -671,7 +663,7 @@ class KpiView(APIView):
             "fair": fair,
             "region": region,
             "cluster": cluster,
-            "year": _int_param(request, "year"),
+            "year": year_param(request),
             "as_of": as_of,
             "published_only": published_only,
         }

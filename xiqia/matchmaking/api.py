@@ -150,7 +150,7 @@ class RecommendationsView(APIView):
         return Response(SuggestionOutput(found, many=True).data)
 
 
-class RequestOutput(serializers.ModelSerializer):
+class MeetingRequestOutput(serializers.ModelSerializer):
     sender = serializers.IntegerField(source="sender_id")
     recipient = serializers.IntegerField(source="recipient_id")
     sender_name = serializers.CharField(source="sender.display_name")
@@ -199,7 +199,7 @@ class MeetingRequestViewSet(
     accepted meetings at once.
     """
 
-    serializer_class = RequestOutput
+    serializer_class = MeetingRequestOutput
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["status"]
 
@@ -209,9 +209,11 @@ class MeetingRequestViewSet(
         )
 
     def _output(self, found: MeetingRequest, code: int = status.HTTP_200_OK) -> Response:
-        return Response(RequestOutput(self.base_queryset().get(pk=found.pk)).data, status=code)
+        return Response(
+            MeetingRequestOutput(self.base_queryset().get(pk=found.pk)).data, status=code
+        )
 
-    @extend_schema(request=RequestInput, responses={201: RequestOutput})
+    @extend_schema(request=RequestInput, responses={201: MeetingRequestOutput})
     def create(self, request: Request) -> Response:
         data = RequestInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -227,7 +229,7 @@ class MeetingRequestViewSet(
         )
         return self._output(created, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProposeInput, responses={201: RequestOutput})
+    @extend_schema(request=ProposeInput, responses={201: MeetingRequestOutput})
     @action(detail=False, methods=["post"])
     def propose(self, request: Request) -> Response:
         data = ProposeInput(data=request.data)
@@ -235,21 +237,21 @@ class MeetingRequestViewSet(
         created = services.organiser_propose(actor=request.user, **data.validated_data)
         return self._output(created, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=RequestOutput)
+    @extend_schema(request=None, responses=MeetingRequestOutput)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         found = self.get_object()
         services.request_accept(request=found, actor=request.user)
         return self._output(found)
 
-    @extend_schema(request=None, responses=RequestOutput)
+    @extend_schema(request=None, responses=MeetingRequestOutput)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         found = self.get_object()
         services.request_decline(request=found, actor=request.user)
         return self._output(found)
 
-    @extend_schema(request=None, responses=RequestOutput)
+    @extend_schema(request=None, responses=MeetingRequestOutput)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         found = self.get_object()

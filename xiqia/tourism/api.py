@@ -66,9 +66,9 @@ class VoucherOutput(serializers.Serializer):
     id_number = serializers.SerializerMethodField(help_text=str(_("Masked.")))
     status = serializers.CharField()
     claimed_at = serializers.DateTimeField()
-    redeemed_at = serializers.DateTimeField()
-    merchant = serializers.IntegerField(source="merchant_id")
-    spend = serializers.DecimalField(max_digits=18, decimal_places=2)
+    redeemed_at = serializers.DateTimeField(allow_null=True)
+    merchant = serializers.IntegerField(source="merchant_id", allow_null=True)
+    spend = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     qr = serializers.SerializerMethodField()
 
     def get_id_number(self, voucher: Voucher) -> str:
